@@ -1,0 +1,20 @@
+# Build stage: full dependencies to compile TypeScript.
+FROM node:26-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+RUN npm ci --ignore-scripts
+COPY src ./src
+RUN npm run build
+
+# Runtime stage: production dependencies and compiled output only.
+FROM node:26-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY bin ./bin
+USER 1000:1000
+EXPOSE 8080
+ENTRYPOINT ["node", "bin/atlas-metacontroller.js"]
+CMD ["serve"]

@@ -1,0 +1,40 @@
+/** The `atlas-metacontroller` command: serve | demo. */
+import { flagHelp, UsageError } from './config/flags.js';
+import { allKinds } from './kinds.js';
+import { exitOnSignals, parseServeOptions, serveFlags, startHookServer } from './server/serve.js';
+
+const USAGE = `usage: atlas-metacontroller <command> [flags]
+
+commands:
+  serve   the hook server Metacontroller calls
+  demo    run the hook server for local experiments (grows with the kinds)
+
+Run "atlas-metacontroller <command> --help" for its flags.`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  const wantsHelp = rest.includes('--help') || rest.includes('-h');
+  switch (command) {
+    case 'serve':
+    case 'demo': {
+      if (wantsHelp) {
+        console.log(`usage: atlas-metacontroller ${command} [flags]\n\nflags (each also read from its env var):\n${flagHelp(serveFlags)}`);
+        return;
+      }
+      const server = await startHookServer(parseServeOptions(rest, process.env), allKinds());
+      exitOnSignals(server.shutdown, server.logger);
+      return;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(`atlas-metacontroller: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(2);
+});

@@ -1,0 +1,105 @@
+/**
+ * Conditions in the official operator's shape ({type, status, lastTransitionTime, reason,
+ * message}; no per-condition observedGeneration) and its protocol: one sub-condition per
+ * reconcile step, Ready=True only when every sub-condition is True.
+ *
+ * Output must be a pure function of the request so that Metacontroller sees no change and
+ * stops: lastTransitionTime is carried over from the observed condition unless its status
+ * flips, and conditions keep the observed order.
+ */
+export type ConditionStatus = 'True' | 'False' | 'Unknown';
+
+export interface Condition {
+  type: string;
+  status: ConditionStatus;
+  lastTransitionTime: string;
+  reason?: string;
+  message?: string;
+}
+
+export const READY = 'Ready';
+
+/** RFC 3339 at second precision, as metav1.Time serialises. */
+export function kubeTime(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function isCondition(value: unknown): value is Condition {
+  if (typeof value !== 'object' || value === null) return false;
+  const c = value as Record<string, unknown>;
+  return typeof c.type === 'string' && typeof c.status === 'string';
+}
+
+export function observedConditions(status: unknown): Condition[] {
+  const list = (status as { conditions?: unknown } | undefined)?.conditions;
+  return Array.isArray(list) ? list.filter(isCondition) : [];
+}
+
+export class ConditionSet {
+  private readonly observed: Map<string, Condition>;
+  private readonly current = new Map<string, Condition>();
+  private readonly now: string;
+
+  constructor(observed: Condition[], now: Date) {
+    this.observed = new Map(observed.map((c) => [c.type, c]));
+    this.now = kubeTime(now);
+    // Sub-conditions of steps that did not run this time keep their last known state, as
+    // in the official operator; Ready is always recomputed.
+    for (const c of observed) if (c.type !== READY) this.current.set(c.type, c);
+  }
+
+  set(type: string, status: ConditionStatus, reason?: string, message?: string): this {
+    const before = this.observed.get(type);
+    const lastTransitionTime =
+      before && before.status === status && before.lastTransitionTime ? before.lastTransitionTime : this.now;
+    const condition: Condition = { type, status, lastTransitionTime };
+    if (reason) condition.reason = reason;
+    if (message) condition.message = message;
+    this.current.set(type, condition);
+    return this;
+  }
+
+  true(type: string): this {
+    return this.set(type, 'True');
+  }
+
+  false(type: string, reason: string, message?: string): this {
+    return this.set(type, 'False', reason, message);
+  }
+
+  remove(type: string): this {
+    this.current.delete(type);
+    return this;
+  }
+
+  get(type: string): Condition | undefined {
+    return this.current.get(type);
+  }
+
+  /** The first sub-condition that is not True, in output order. */
+  firstUnmet(): Condition | undefined {
+    for (const c of this.current.values()) if (c.type !== READY && c.status !== 'True') return c;
+    return undefined;
+  }
+
+  /**
+   * The final list: Ready first, then the sub-conditions. Ready=False repeats the reason and
+   * message of the first unmet step so `kubectl describe` shows why at a glance. A failure
+   * outside any step (time budget, rate limit) overrides Ready with its own reason.
+   */
+  toList(readyOverride?: { reason: string; message: string }): Condition[] {
+    const unmet = readyOverride ?? this.firstUnmet();
+    if (unmet) this.set(READY, 'False', unmet.reason, unmet.message);
+    else this.set(READY, 'True');
+    const ready = this.current.get(READY)!;
+    const rest = [...this.current.values()].filter((c) => c.type !== READY);
+    const order = [...this.observed.keys()];
+    rest.sort((a, b) => rank(order, a.type) - rank(order, b.type));
+    return [ready, ...rest];
+  }
+}
+
+function rank(order: string[], type: string): number {
+  const i = order.indexOf(type);
+  return i === -1 ? Number.MAX_SAFE_INTEGER : i;
+}

@@ -1,0 +1,56 @@
+/**
+ * What a kind module supplies to the kernel: its identity, the related objects it needs
+ * (customize), and its decisions (sync, finalize) as functions of the observed objects and
+ * Atlas. Conditions, time budget, error handling, logging and metrics belong to the kernel.
+ */
+import type { Logger } from 'pino';
+import type { ConditionSet } from './conditions.js';
+import type { TimeBudget } from './budget.js';
+import type { KubeObject, ObjectMap, RelatedResourceRule } from './contract.js';
+import type { OperatorIdentity } from '../config/identity.js';
+
+/** Shared, request-independent services handed to every hook call. */
+export interface HookEnvironment {
+  identity: OperatorIdentity;
+  /** The Atlas Admin API base URL, e.g. https://cloud.mongodb.com */
+  atlasDomain: string;
+  now(): Date;
+}
+
+/** Per-call counters that end up in the hook's log line. */
+export interface HookStats {
+  atlasCalls: number;
+}
+
+export interface HookContext {
+  parent: KubeObject;
+  children: ObjectMap;
+  related: ObjectMap;
+  conditions: ConditionSet;
+  budget: TimeBudget;
+  env: HookEnvironment;
+  stats: HookStats;
+  log: Logger;
+}
+
+export interface SyncResult {
+  /** The kind's own status fields; the kernel adds conditions and observedGeneration. */
+  status: Record<string, unknown>;
+  /** Every child that should exist. Omitted: keep the observed children unchanged. */
+  children?: KubeObject[];
+  resyncAfterSeconds?: number;
+}
+
+export interface FinalizeResult extends SyncResult {
+  finalized: boolean;
+}
+
+export interface KindController {
+  kind: string;
+  apiVersion: string;
+  /** The route segment: /hooks/<route>/<hook>. */
+  route: string;
+  customize(parent: KubeObject, env: HookEnvironment): RelatedResourceRule[];
+  sync(ctx: HookContext): Promise<SyncResult>;
+  finalize(ctx: HookContext): Promise<FinalizeResult>;
+}

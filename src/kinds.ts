@@ -1,0 +1,6 @@
+/** The kinds this operator serves; each registers /hooks/<kind>/{customize,sync,finalize}. */
+import type { KindController } from './hooks/kind.js';
+
+export function allKinds(): KindController[] {
+  return [];
+}

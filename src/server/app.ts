@@ -1,0 +1,214 @@
+/**
+ * The hook server: POST /hooks/<kind>/<customize|sync|finalize>, plus health, readiness
+ * and Prometheus metrics. Routes are thin: validation by schema, decisions in the kinds,
+ * everything else in the kernel.
+ */
+import Fastify, { LogController, type FastifyError, type FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Logger } from 'pino';
+import {
+  CustomizeRequest,
+  CustomizeResponse,
+  SyncRequest,
+  SyncResponse,
+  type KubeObject,
+} from '../hooks/contract.js';
+import { runHook, type HookName, type Outcome } from '../hooks/kernel.js';
+import type { HookEnvironment, KindController } from '../hooks/kind.js';
+import { createHookMetrics, type HookMetrics } from './metrics.js';
+
+export interface HookServerOptions {
+  logger: Logger;
+  env: HookEnvironment;
+  kinds: KindController[];
+  /** Metacontroller's webhook timeout for our hooks. */
+  hookTimeoutMs: number;
+  /** How much of it a hook may spend working before it answers with what is unfinished. */
+  hookBudgetMs: number;
+  bodyLimitBytes: number;
+}
+
+export interface HookServer {
+  app: HookApp;
+  metrics: HookMetrics;
+  /** Fail readiness from now on, so the Service stops sending new hook calls here. */
+  startDraining(): void;
+}
+
+export function buildHookServer(options: HookServerOptions): HookServer {
+  const metrics = createHookMetrics();
+  let draining = false;
+  const app = createFastify(options);
+
+  // Hooks take JSON only; without this a text/plain body would reach schema validation.
+  app.removeContentTypeParser('text/plain');
+  // While draining, close each connection after its answer: close() only reaps the sockets
+  // idle when it starts, and a keep-alive one freed later would hold shutdown for 72s.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (draining) reply.header('connection', 'close');
+    return payload;
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const { status, body } = clientError(error, options.bodyLimitBytes);
+    if (status >= 500) request.log.error({ err: error, url: request.url }, 'hook failed');
+    else request.log.warn({ url: request.url, status, error: body.message }, 'rejected hook request');
+    const route = hookRoute(request);
+    if (route) metrics.hookCalls.inc({ kind: route.kind, hook: route.hook, outcome: status >= 500 ? 'internal_error' : 'bad_request' });
+    return reply.code(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: 'Not Found', message: `no route ${request.method} ${request.url}` }),
+  );
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) =>
+    draining ? reply.code(503).send({ status: 'shutting down' }) : { status: 'ready' },
+  );
+  app.get('/metrics', async (_request, reply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
+
+  for (const controller of options.kinds) registerKind(app, controller, options, metrics);
+
+  return {
+    app,
+    metrics,
+    startDraining() {
+      draining = true;
+    },
+  };
+}
+
+function createFastify(options: HookServerOptions) {
+  return Fastify({
+    loggerInstance: options.logger,
+    // One line per hook call is written by the route itself, with the parent and outcome.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimitBytes,
+    // The hook must answer before Metacontroller gives up; never hold a socket past that.
+    requestTimeout: options.hookTimeoutMs + 5_000,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+}
+
+type HookApp = ReturnType<typeof createFastify>;
+
+function registerKind(
+  app: HookApp,
+  controller: KindController,
+  options: HookServerOptions,
+  metrics: HookMetrics,
+): void {
+  const base = `/hooks/${controller.route}`;
+  const checkParent = (parent: { kind: string; apiVersion: string }) => {
+    const { kind, apiVersion } = parent;
+    if (kind !== controller.kind || apiVersion !== controller.apiVersion) {
+      throw badRequest(
+        `/parent/kind`,
+        `parent is ${kind} ${apiVersion}, but ${base} serves ${controller.kind} ${controller.apiVersion}`,
+      );
+    }
+  };
+
+  app.post(
+    `${base}/customize`,
+    { schema: { body: CustomizeRequest, response: { 200: CustomizeResponse } } },
+    async (request) => {
+      checkParent(request.body.parent);
+      const end = metrics.hookDuration.startTimer({ kind: controller.route, hook: 'customize' });
+      const relatedResources = controller.customize(request.body.parent as KubeObject, options.env);
+      end();
+      metrics.hookCalls.inc({ kind: controller.route, hook: 'customize', outcome: 'ok' });
+      return { relatedResources };
+    },
+  );
+
+  for (const hook of ['sync', 'finalize'] as const satisfies HookName[]) {
+    app.post(
+      `${base}/${hook}`,
+      { schema: { body: SyncRequest, response: { 200: SyncResponse } } },
+      async (request) => {
+        checkParent(request.body.parent);
+        const started = performance.now();
+        const parent = request.body.parent as KubeObject;
+        const log = request.log.child({
+          kind: controller.kind,
+          namespace: parent.metadata.namespace,
+          name: parent.metadata.name,
+          hook,
+        });
+        const result = await runHook(controller, hook, request.body, options.env, options.hookBudgetMs, log);
+        const seconds = (performance.now() - started) / 1000;
+        metrics.hookDuration.observe({ kind: controller.route, hook }, seconds);
+        metrics.hookCalls.inc({ kind: controller.route, hook, outcome: result.outcome });
+        logHookCall(log, result.outcome, seconds, result.atlasCalls, result.error);
+        return result.response;
+      },
+    );
+  }
+}
+
+function logHookCall(log: Logger, outcome: Outcome, seconds: number, atlasCalls: number, error: unknown): void {
+  const fields = { outcome, durationMs: Math.round(seconds * 1000), atlasCalls };
+  if (outcome === 'internal_error') log.error({ ...fields, err: error }, 'hook call');
+  else log.info(fields, 'hook call');
+}
+
+function hookRoute(request: FastifyRequest): { kind: string; hook: string } | undefined {
+  const match = /^\/hooks\/([a-z]+)\/(customize|sync|finalize)$/.exec(request.url.split('?')[0] ?? '');
+  return match ? { kind: match[1]!, hook: match[2]! } : undefined;
+}
+
+class BadRequest extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function badRequest(field: string, message: string): BadRequest {
+  return new BadRequest(field, message);
+}
+
+interface ErrorBody {
+  error: string;
+  message: string;
+  field?: string;
+}
+
+function clientError(error: FastifyError | BadRequest, bodyLimit: number): { status: number; body: ErrorBody } {
+  if (error instanceof BadRequest) {
+    return { status: 400, body: { error: 'Bad Request', message: error.message, field: error.field } };
+  }
+  if (error.validation && error.validation.length > 0) {
+    const first = error.validation[0]!;
+    const missing = (first.params as { missingProperty?: string }).missingProperty;
+    const field = `${first.instancePath}${missing ? `/${missing}` : ''}` || '/';
+    const message = `request body ${field} ${first.message ?? 'is invalid'}`;
+    return { status: 400, body: { error: 'Bad Request', message, field } };
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return {
+        status: 413,
+        body: {
+          error: 'Payload Too Large',
+          message: `request body exceeds the ${bodyLimit}-byte limit; raise --body-limit (BODY_LIMIT) for parents with this many children or related objects`,
+        },
+      };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, body: { error: 'Bad Request', message: `request body is not JSON: ${error.message}` } };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, body: { error: 'Unsupported Media Type', message: 'hooks take Content-Type: application/json' } };
+  }
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+  return {
+    status,
+    body: { error: status === 500 ? 'Internal Server Error' : 'Bad Request', message: error.message },
+  };
+}
+

@@ -1,0 +1,132 @@
+/** `atlas-metacontroller serve`: the hook server Metacontroller calls. */
+import type { Logger } from 'pino';
+import { formatDuration, parseDuration } from '../config/duration.js';
+import { parseFlags, parsers, type FlagSpecs, type FlagValues } from '../config/flags.js';
+import { operatorIdentity } from '../config/identity.js';
+import type { KindController } from '../hooks/kind.js';
+import { buildHookServer, type HookServer } from './app.js';
+import { createLogger } from './logging.js';
+
+export const serveFlags = {
+  port: { env: 'PORT', help: 'TCP port of the hook server', default: 8080, parse: parsers.port },
+  host: { env: 'HOST', help: 'address to listen on', default: '0.0.0.0', parse: parsers.string },
+  'atlas-domain': {
+    env: 'ATLAS_DOMAIN',
+    help: 'Atlas Admin API base URL (as the official operator\'s --atlas-domain)',
+    default: 'https://cloud.mongodb.com',
+    parse: parsers.url,
+  },
+  'hook-timeout': {
+    env: 'HOOK_TIMEOUT',
+    help: 'the webhook timeout set in our CompositeControllers (Go duration)',
+    default: 30_000,
+    defaultText: '30s',
+    parse: parseDuration,
+  },
+  'hook-budget': {
+    env: 'HOOK_BUDGET',
+    help: 'time a hook may work before answering with what is unfinished (Go duration)',
+    default: undefined as number | undefined,
+    defaultText: '80% of --hook-timeout',
+    parse: parseDuration,
+  },
+  'operator-namespace': {
+    env: 'OPERATOR_NAMESPACE',
+    help: 'namespace of the global credentials Secret (set by the downward API in deploy/)',
+    default: 'atlas-metacontroller',
+    parse: parsers.string,
+  },
+  'operator-pod-name': {
+    env: 'OPERATOR_POD_NAME',
+    help: 'this pod\'s name; the Deployment name is derived from it (downward API)',
+    default: '',
+    parse: parsers.string,
+  },
+  'global-api-secret-name': {
+    env: 'GLOBAL_API_SECRET_NAME',
+    help: 'name of the global credentials Secret',
+    default: '',
+    defaultText: '<deployment>-api-key',
+    parse: parsers.string,
+  },
+  'body-limit': {
+    env: 'BODY_LIMIT',
+    help: 'largest hook request body in bytes (a parent with hundreds of children)',
+    default: 8 * 1024 * 1024,
+    parse: parsers.positiveInteger,
+  },
+  'log-level': { env: 'LOG_LEVEL', help: 'fatal|error|warn|info|debug|trace|silent', default: 'info', parse: parsers.logLevel },
+} satisfies FlagSpecs;
+
+export type ServeOptions = FlagValues<typeof serveFlags>;
+
+export function parseServeOptions(argv: string[], env: NodeJS.ProcessEnv): ServeOptions {
+  const options = parseFlags(serveFlags, argv, env);
+  if (options['hook-budget'] !== undefined && options['hook-budget'] > options['hook-timeout']) {
+    throw new Error(
+      `invalid --hook-budget: ${formatDuration(options['hook-budget'])} exceeds --hook-timeout ${formatDuration(options['hook-timeout'])}`,
+    );
+  }
+  return options;
+}
+
+export interface RunningHookServer extends HookServer {
+  url: string;
+  logger: Logger;
+  /** Drain in-flight hooks, then close. */
+  shutdown(): Promise<void>;
+}
+
+export async function startHookServer(
+  options: ServeOptions,
+  kinds: KindController[],
+  logger: Logger = createLogger(options['log-level']),
+): Promise<RunningHookServer> {
+  const identity = operatorIdentity({
+    namespace: options['operator-namespace'],
+    podName: options['operator-pod-name'] || undefined,
+    globalSecretName: options['global-api-secret-name'] || undefined,
+  });
+  const hookTimeoutMs = options['hook-timeout'];
+  const server = buildHookServer({
+    logger,
+    kinds,
+    hookTimeoutMs,
+    hookBudgetMs: options['hook-budget'] ?? Math.floor(hookTimeoutMs * 0.8),
+    bodyLimitBytes: options['body-limit'],
+    env: { identity, atlasDomain: options['atlas-domain'], now: () => new Date() },
+  });
+  const url = await server.app.listen({ port: options.port, host: options.host });
+  logger.info(
+    { url, atlasDomain: options['atlas-domain'], globalSecret: `${identity.namespace}/${identity.globalSecretName}` },
+    'hook server listening',
+  );
+  return {
+    ...server,
+    url,
+    logger,
+    async shutdown() {
+      server.startDraining();
+      await server.app.close();
+    },
+  };
+}
+
+/** Drain on SIGTERM/SIGINT: readiness fails at once, in-flight hooks finish, then exit 0. */
+export function exitOnSignals(shutdown: () => Promise<void>, logger: Logger): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: draining in-flight hooks');
+    shutdown().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}

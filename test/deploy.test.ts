@@ -1,0 +1,39 @@
+import t from 'tap';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { parseAllDocuments, parse } from 'yaml';
+import { serveFlags } from '../src/server/serve.js';
+
+const deployDir = new URL('../deploy/', import.meta.url);
+
+function documents(file: string): any[] {
+  return parseAllDocuments(readFileSync(new URL(file, deployDir), 'utf8')).map((d) => d.toJSON());
+}
+
+t.test('every kustomization resource parses', async (t) => {
+  const kustomization = parse(readFileSync(new URL('kustomization.yaml', deployDir), 'utf8'));
+  for (const file of kustomization.resources as string[]) {
+    for (const doc of documents(file)) t.ok(doc.kind && doc.apiVersion && doc.metadata?.name, `${file}: ${doc.kind}`);
+  }
+});
+
+t.test('the Deployment sets only env vars the server reads, and probes its routes', async (t) => {
+  const [deployment] = documents('deployment.yaml');
+  const container = deployment.spec.template.spec.containers[0];
+  const known = new Set(Object.values(serveFlags).map((f) => f.env));
+  for (const env of container.env) t.ok(known.has(env.name), `${env.name} is a serve flag's env var`);
+  t.equal(container.readinessProbe.httpGet.path, '/readyz');
+  t.equal(container.livenessProbe.httpGet.path, '/healthz');
+  t.same(container.securityContext.readOnlyRootFilesystem, true);
+  t.same(deployment.spec.template.spec.securityContext.runAsNonRoot, true);
+  t.equal(deployment.spec.replicas, 2);
+});
+
+t.test('kubectl kustomize deploy/ renders', async (t) => {
+  if (spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status !== 0) {
+    t.skip('kubectl is not installed here; the e2e suite renders the manifests with its own build');
+    return;
+  }
+  const out = execFileSync('kubectl', ['kustomize', new URL('.', deployDir).pathname], { encoding: 'utf8' });
+  t.match(out, /kind: Deployment/);
+});
