@@ -1,12 +1,15 @@
 /** The `atlas-metacontroller` command: serve | demo. */
 import { flagHelp, UsageError } from './config/flags.js';
 import { allKinds } from './kinds.js';
+import { createLogger } from './server/logging.js';
+import { runSimulator, simFlags } from './sim/command.js';
 import { exitOnSignals, parseServeOptions, serveFlags, startHookServer } from './server/serve.js';
 
 const USAGE = `usage: atlas-metacontroller <command> [flags]
 
 commands:
   serve   the hook server Metacontroller calls
+  sim     a local Atlas Admin API simulator, for tests, demos and CI
   demo    run the hook server for local experiments (grows with the kinds)
 
 Run "atlas-metacontroller <command> --help" for its flags.`;
@@ -27,6 +30,16 @@ async function main(argv: string[]): Promise<void> {
       }
       const server = await startHookServer(parseServeOptions(rest, process.env), allKinds());
       exitOnSignals(server.shutdown, server.logger);
+      return;
+    }
+    case 'sim': {
+      if (wantsHelp) {
+        console.log(`usage: atlas-metacontroller sim [flags]\n\nflags (each also read from its env var):\n${flagHelp(simFlags)}`);
+        return;
+      }
+      const sim = await runSimulator(rest, process.env);
+      const logger = createLogger('info');
+      exitOnSignals(() => sim.close(), logger);
       return;
     }
     default:

@@ -1,0 +1,241 @@
+/**
+ * Clusters are stored in the 2024-08-05 shape (one replication spec per shard, disk size in
+ * the hardware specs) and translated at the edges: 2023-02-01 requests carry `numShards`
+ * and a top-level `diskSizeGB`, and its responses fold identical shards back together.
+ * Defaults and read-only fields follow the recorded responses.
+ */
+import { atlasDate } from './clock.js';
+import type { ClusterRecord } from './store.js';
+
+export type Json = Record<string, any>;
+
+export interface RegionConfig extends Json {
+  providerName: string;
+  regionName: string;
+  priority?: number;
+}
+
+export interface ReplicationSpec {
+  zoneName?: string;
+  regionConfigs: RegionConfig[];
+}
+
+export interface ClusterDoc extends Json {
+  clusterType: string;
+  replicationSpecs: ReplicationSpec[];
+}
+
+export const CLUSTER_VERSIONS = {
+  get: ['2023-02-01', '2024-08-05'],
+  create: ['2023-02-01', '2024-08-05', '2024-10-23'],
+  delete: ['2023-02-01'],
+} as const;
+
+const MONGODB_VERSIONS: Record<string, string> = { '6.0': '6.0.26', '7.0': '7.0.40', '8.0': '8.0.29' };
+const DEFAULT_DISK_GB: Record<string, number> = { M10: 10, M20: 20, M30: 40, M40: 80, M50: 160, M60: 320, M80: 750 };
+const HARDWARE = ['electableSpecs', 'readOnlySpecs', 'analyticsSpecs'] as const;
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+export function isTenant(doc: ClusterDoc): boolean {
+  return doc.replicationSpecs.some((s) => s.regionConfigs.some((r) => r.providerName === 'TENANT'));
+}
+
+/** Request body (any version) → stored doc, with Atlas's defaults filled in. */
+export function docFromRequest(body: Json, version: string, previous?: ClusterDoc): ClusterDoc {
+  const input = clone(body);
+  if (version === '2023-02-01' && Array.isArray(input.replicationSpecs)) {
+    const diskSizeGB = input.diskSizeGB;
+    delete input.diskSizeGB;
+    input.replicationSpecs = input.replicationSpecs.flatMap((spec: Json) => {
+      const { numShards = 1, id: _id, zoneId: _zoneId, ...rest } = spec;
+      if (diskSizeGB !== undefined) {
+        for (const region of rest.regionConfigs ?? []) {
+          for (const hw of HARDWARE) if (region[hw]) region[hw].diskSizeGB = diskSizeGB;
+        }
+      }
+      return Array.from({ length: numShards }, () => clone(rest));
+    });
+  } else if (version === '2023-02-01' && input.diskSizeGB !== undefined && previous) {
+    const diskSizeGB = input.diskSizeGB;
+    delete input.diskSizeGB;
+    input.replicationSpecs = clone(previous.replicationSpecs);
+    for (const spec of input.replicationSpecs) {
+      for (const region of spec.regionConfigs) for (const hw of HARDWARE) if (region[hw]) region[hw].diskSizeGB = diskSizeGB;
+    }
+  }
+  const doc = { ...(previous ? clone(previous) : {}), ...input } as ClusterDoc;
+  doc.replicationSpecs = (doc.replicationSpecs ?? []).map((spec) => ({
+    zoneName: spec.zoneName ?? 'Zone 1',
+    regionConfigs: spec.regionConfigs.map(withRegionDefaults),
+  }));
+  for (const [key, value] of Object.entries(CLUSTER_DEFAULTS)) if (doc[key] === undefined) doc[key] = clone(value);
+  if (!doc.mongoDBMajorVersion && doc.versionReleaseSystem !== 'CONTINUOUS') doc.mongoDBMajorVersion = '8.0';
+  return doc;
+}
+
+const CLUSTER_DEFAULTS: Json = {
+  backupEnabled: false,
+  biConnector: { enabled: false, readPreference: 'secondary' },
+  encryptionAtRestProvider: 'NONE',
+  globalClusterSelfManagedSharding: false,
+  labels: [],
+  paused: false,
+  pitEnabled: false,
+  redactClientLogData: false,
+  retainBackups: false,
+  rootCertType: 'ISRGROOTX1',
+  terminationProtectionEnabled: false,
+  versionReleaseSystem: 'LTS',
+};
+
+function withRegionDefaults(region: RegionConfig): RegionConfig {
+  const out = clone(region);
+  out.priority ??= 7;
+  if (out.providerName === 'TENANT') {
+    const size = out.electableSpecs?.instanceSize ?? 'M0';
+    out.electableSpecs = { instanceSize: size, diskSizeGB: out.electableSpecs?.diskSizeGB ?? 0.5, effectiveInstanceSize: size };
+    return out;
+  }
+  const base = out.electableSpecs ?? out.readOnlySpecs ?? out.analyticsSpecs ?? { instanceSize: 'M10' };
+  const instanceSize = base.instanceSize ?? 'M10';
+  const diskSizeGB = base.diskSizeGB ?? DEFAULT_DISK_GB[instanceSize] ?? 10;
+  for (const hw of HARDWARE) {
+    const spec = out[hw] ?? {};
+    out[hw] = {
+      instanceSize: spec.instanceSize ?? instanceSize,
+      ...(out.providerName === 'AWS' ? { diskIOPS: spec.diskIOPS ?? 3000 } : {}),
+      diskSizeGB: spec.diskSizeGB ?? diskSizeGB,
+      ...(out.providerName === 'AWS' ? { ebsVolumeType: spec.ebsVolumeType ?? 'STANDARD' } : {}),
+      nodeCount: spec.nodeCount ?? (hw === 'electableSpecs' ? 3 : 0),
+    };
+  }
+  out.autoScaling = {
+    compute: { enabled: false, scaleDownEnabled: false, ...out.autoScaling?.compute },
+    diskGB: { enabled: true, ...out.autoScaling?.diskGB },
+  };
+  return out;
+}
+
+function sortKeys(value: Json): Json {
+  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, value[k]]));
+}
+
+function links(base: string, cluster: ClusterRecord): Json[] {
+  const self = `${base}/api/atlas/v2/groups/${cluster.groupId}/clusters/${cluster.name}`;
+  return [
+    { href: self, rel: 'self' },
+    { href: `${self}/backup/restoreJobs`, rel: 'https://cloud.mongodb.com/restoreJobs' },
+    { href: `${self}/backup/snapshots`, rel: 'https://cloud.mongodb.com/snapshots' },
+  ];
+}
+
+function connectionStrings(cluster: ClusterRecord): Json {
+  if (cluster.phase === 'CREATING') return {};
+  const host = (i: number) => `${cluster.name.toLowerCase()}-shard-00-0${i}.${cluster.hostLabel}.mongodb.net:27017`;
+  return {
+    standard: `mongodb://${host(0)},${host(1)},${host(2)}/?ssl=true&authSource=admin&replicaSet=atlas-${cluster.replicaSetLabel}-shard-0`,
+    standardSrv: `mongodb+srv://${cluster.name.toLowerCase()}.${cluster.hostLabel}.mongodb.net`,
+  };
+}
+
+function common(base: string, cluster: ClusterRecord): Json {
+  const { doc } = cluster;
+  const { replicationSpecs: _r, ...writable } = doc;
+  const out: Json = {
+    ...writable,
+    connectionStrings: connectionStrings(cluster),
+    createDate: atlasDate(cluster.createDate),
+    groupId: cluster.groupId,
+    id: cluster.id,
+    links: links(base, cluster),
+    mongoDBVersion: MONGODB_VERSIONS[doc.mongoDBMajorVersion] ?? `${doc.mongoDBMajorVersion ?? '8.0'}.0`,
+    name: cluster.name,
+    stateName: cluster.phase,
+  };
+  if (isTenant(doc)) {
+    delete out.advancedConfiguration;
+  } else {
+    out.advancedConfiguration ??= {
+      customOpensslCipherConfigTls12: [],
+      customOpensslCipherConfigTls13: [],
+      minimumEnabledTlsProtocol: 'TLS1_2',
+      tlsCipherConfigMode: 'DEFAULT',
+    };
+    out.diskWarmingMode ??= 'FULLY_WARMED';
+  }
+  if (doc.clusterType !== 'REPLICASET') {
+    out.configServerManagementMode ??= 'ATLAS_MANAGED';
+    out.configServerType ??= 'EMBEDDED';
+  }
+  out.tags ??= [];
+  return out;
+}
+
+/** Stored cluster → response body of the given version. */
+export function renderCluster(base: string, cluster: ClusterRecord, version: string): Json {
+  return version === '2023-02-01' ? render20230201(base, cluster) : render20240805(base, cluster);
+}
+
+function render20240805(base: string, cluster: ClusterRecord): Json {
+  const out = common(base, cluster);
+  const specs = cluster.doc.replicationSpecs.map((spec, i) => ({
+    id: cluster.specIds[i]?.id,
+    regionConfigs: spec.regionConfigs.map((r) => sortKeys(clone(r))),
+    zoneId: cluster.specIds[i]?.zoneId,
+    zoneName: spec.zoneName,
+  }));
+  out.effectiveReplicationSpecs = clone(specs);
+  out.replicationSpecs = specs.map((spec) => ({
+    ...spec,
+    regionConfigs: spec.regionConfigs.map((r) =>
+      r.providerName === 'TENANT'
+        ? r
+        : sortKeys({
+            ...r,
+            effectiveAnalyticsSpecs: clone(r.analyticsSpecs),
+            effectiveElectableSpecs: clone(r.electableSpecs),
+            effectiveReadOnlySpecs: clone(r.readOnlySpecs),
+          }),
+    ),
+  }));
+  Object.assign(out, {
+    adaptiveCapacity: null,
+    effectiveDatabaseEdition: 'CORE',
+    featureCompatibilityVersion: out.mongoDBMajorVersion ?? '8.0',
+    internalClusterRole: 'NONE',
+    useAwsTimeBasedSnapshotCopyForFastInitialSync: false,
+  });
+  return sortKeys(out);
+}
+
+function render20230201(base: string, cluster: ClusterRecord): Json {
+  const out = common(base, cluster);
+  for (const key of ['redactClientLogData', 'retainBackups']) delete out[key];
+  const groups: Array<{ spec: ReplicationSpec; numShards: number; index: number }> = [];
+  cluster.doc.replicationSpecs.forEach((spec, index) => {
+    const last = groups.at(-1);
+    if (last && JSON.stringify(last.spec) === JSON.stringify(spec)) last.numShards += 1;
+    else groups.push({ spec, numShards: 1, index });
+  });
+  let diskSizeGB: number | undefined;
+  out.replicationSpecs = groups.map(({ spec, numShards, index }) => ({
+    id: cluster.specIds[index]?.id,
+    numShards,
+    regionConfigs: spec.regionConfigs.map((r) => {
+      const region = clone(r);
+      for (const hw of HARDWARE) {
+        if (region[hw] && region.providerName !== 'TENANT') {
+          diskSizeGB ??= region[hw].diskSizeGB;
+          delete region[hw].diskSizeGB;
+        }
+      }
+      if (region.providerName === 'TENANT') diskSizeGB ??= region.electableSpecs?.diskSizeGB;
+      return sortKeys(region);
+    }),
+    zoneId: cluster.specIds[index]?.zoneId,
+    zoneName: spec.zoneName,
+  }));
+  out.diskSizeGB = diskSizeGB;
+  return sortKeys(out);
+}

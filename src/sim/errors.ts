@@ -1,0 +1,102 @@
+/**
+ * Atlas error answers: body `{detail, error, errorCode, parameters, reason}` with its keys in
+ * alphabetical order, `Content-Type: application/json` and an `X-Error-Code` header, as
+ * recorded. Templates are Atlas's own wording (../shared/reference/atlas-api.md §4.2).
+ */
+import { STATUS_CODES } from 'node:http';
+
+export class SimError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errorCode: string,
+    readonly detail: string,
+    readonly parameters: unknown[] = [],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail);
+  }
+
+  body(): Record<string, unknown> {
+    return {
+      detail: this.detail,
+      error: this.status,
+      errorCode: this.errorCode,
+      parameters: this.parameters,
+      reason: STATUS_CODES[this.status] ?? 'Error',
+    };
+  }
+}
+
+export const atlasErrors = {
+  groupNotFound: (id: string) => new SimError(404, 'GROUP_NOT_FOUND', `No group with ID ${id} exists.`, [id]),
+  notInGroup: () =>
+    new SimError(404, 'NOT_IN_GROUP', 'The current user is not in the group, or the group does not exist.'),
+  groupAlreadyExists: (name: string) =>
+    new SimError(409, 'GROUP_ALREADY_EXISTS', `A group with name "${name}" already exists.`, [name]),
+  cannotCloseGroup: () =>
+    new SimError(
+      409,
+      'CANNOT_CLOSE_GROUP_ACTIVE_ATLAS_CLUSTERS',
+      'Cannot close group while it has active clusters; please terminate all clusters.',
+    ),
+  invalidAddress: (address: string) =>
+    new SimError(
+      400,
+      'INVALID_IP_ADDRESS_OR_CIDR_NOTATION',
+      `The address ${address} must be in valid IP address or CIDR notation.`,
+      [address],
+    ),
+  multipleValues: () =>
+    new SimError(
+      400,
+      'MULTIPLE_VALUES_SPECIFIED_FOR_ONE_NETWORK_PERMISSION_ENTRY',
+      'Only one of an IP address, CIDR block, or AWS security group may be specified per access list entry.',
+    ),
+  accessEntryNotFound: (entry: string, groupId: string) =>
+    new SimError(
+      404,
+      'ATLAS_NETWORK_PERMISSION_ENTRY_NOT_FOUND',
+      `IP Address ${entry} not on Atlas access list for group ${groupId}.`,
+      [entry, groupId],
+    ),
+  clusterNotFound: (name: string, groupId: string) =>
+    new SimError(404, 'CLUSTER_NOT_FOUND', `No cluster named ${name} exists in group ${groupId}.`, [name, groupId]),
+  duplicateClusterName: (name: string, groupId: string) =>
+    new SimError(
+      400,
+      'DUPLICATE_CLUSTER_NAME',
+      `A cluster or serverless instance named ${name} is already present in group ${groupId}.`,
+      [name, groupId],
+    ),
+  clusterPaused: (name: string) =>
+    new SimError(409, 'CANNOT_UPDATE_PAUSED_CLUSTER', `Cannot update cluster ${name} while it is paused or being paused.`, [name]),
+  clusterDeleting: (name: string) =>
+    new SimError(400, 'CLUSTER_ALREADY_REQUESTED_DELETION', `The cluster ${name} has already been requested for deletion.`, [name]),
+  terminationProtected: (name: string, groupId: string) =>
+    new SimError(
+      400,
+      'CANNOT_TERMINATE_CLUSTER_WHEN_TERMINATION_PROTECTION_ENABLED',
+      'Cannot terminate a cluster when termination protection is enabled. Disable termination protection and try again.',
+      [`Cannot terminate cluster ${name} in group ${groupId} because termination protection is enabled.`],
+    ),
+  userAlreadyExists: (username: string) =>
+    new SimError(409, 'USER_ALREADY_EXISTS', `A user with username ${username} already exists.`, [username]),
+  userNotFound: (username: string) =>
+    new SimError(404, 'USERNAME_NOT_FOUND', `No user with username ${username} exists.`, [username]),
+  invalidAttribute: (name: string) => new SimError(400, 'INVALID_ATTRIBUTE', `Invalid attribute ${name} specified.`, [name]),
+  missingAttribute: (name: string) =>
+    new SimError(400, 'MISSING_ATTRIBUTE', `The required attribute ${name} was not specified.`, [name]),
+  validation: (message: string) =>
+    new SimError(400, 'VALIDATION_ERROR', `The request content produced the validation error: ${message}.`, [message]),
+  malformedJson: () => new SimError(400, 'MALFORMED_JSON', 'Received JSON is malformed.'),
+  invalidVersion: () => new SimError(406, 'INVALID_VERSION_DATE', 'Invalid accept header or version date.'),
+  unauthorized: () => new SimError(401, 'UNAUTHORIZED', 'You are not authorized for this resource.'),
+  forbidden: () => new SimError(403, 'ACCESS_FORBIDDEN', 'You are not allowed to access this resource.'),
+  notFound: (path: string) => new SimError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource ${path}.`, [path]),
+  rateLimited: (retryAfterSeconds: number) =>
+    new SimError(429, 'RATE_LIMITED', 'You have exceeded the rate limit. Please retry later.', [], {
+      'retry-after': String(retryAfterSeconds),
+    }),
+  unexpected: () => new SimError(500, 'UNEXPECTED_ERROR', 'Unexpected error.'),
+  unavailable: () => new SimError(503, 'SERVICE_UNAVAILABLE', 'Service unavailable.'),
+};

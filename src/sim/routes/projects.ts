@@ -1,0 +1,86 @@
+/** Projects (groups): create, get by id or name, list, rename, delete. */
+import type { FastifyPluginAsync } from 'fastify';
+import { atlasDate } from '../clock.js';
+import { baseUrl, ownedProject, paginate, principal, send, type SimContext } from '../context.js';
+import { atlasErrors } from '../errors.js';
+import { GroupCreate, GroupUpdate, PROJECT_NAME, validateBody } from '../schemas.js';
+import type { ProjectRecord, Tag } from '../store.js';
+
+const V = { config: { versions: ['2023-01-01'] } } as const;
+
+export function renderProject(base: string, project: ProjectRecord, clusterCount: number) {
+  const self = `${base}/api/atlas/v2/groups/${project.id}`;
+  const rel = (name: string) => ({ href: `${self}/${name}`, rel: `https://cloud.mongodb.com/${name}` });
+  return {
+    clusterCount,
+    created: atlasDate(project.created),
+    id: project.id,
+    links: [{ href: self, rel: 'self' }, ...['containers', 'clusters', 'databaseUsers', 'peers', 'processes', 'whitelist'].map(rel)],
+    name: project.name,
+    orgId: project.orgId,
+    ...(project.tags && project.tags.length > 0 ? { tags: project.tags } : {}),
+    withDefaultAlertsSettings: project.withDefaultAlertsSettings,
+  };
+}
+
+export function projectRoutes(ctx: SimContext): FastifyPluginAsync {
+  const { store } = ctx;
+  const render = (base: string, p: ProjectRecord) => renderProject(base, p, store.clustersOf(p.id).size);
+
+  return async (app) => {
+    app.get('/api/atlas/v2/groups', V, async (request, reply) => {
+      const projects = store.projectsOf(principal(request).orgId).map((p) => render(baseUrl(request), p));
+      return send(reply, 200, paginate(request, projects, '/api/atlas/v2/groups'));
+    });
+
+    app.post('/api/atlas/v2/groups', V, async (request, reply) => {
+      const body = validateBody<{ name: string; orgId: string; withDefaultAlertsSettings?: boolean; tags?: Tag[] }>(GroupCreate, request.body);
+      if (!PROJECT_NAME.test(body.name)) throw atlasErrors.invalidAttribute('name');
+      if (body.orgId !== principal(request).orgId) throw atlasErrors.forbidden();
+      if (store.projectsOf(body.orgId).some((p) => p.name === body.name)) throw atlasErrors.groupAlreadyExists(body.name);
+      const project: ProjectRecord = {
+        id: store.newId(),
+        name: body.name,
+        orgId: body.orgId,
+        created: store.now(),
+        withDefaultAlertsSettings: body.withDefaultAlertsSettings ?? true,
+        ...(body.tags ? { tags: body.tags } : {}),
+      };
+      store.projects.set(project.id, project);
+      return send(reply, 201, render(baseUrl(request), project));
+    });
+
+    app.get<{ Params: { groupName: string } }>('/api/atlas/v2/groups/byName/:groupName', V, async (request, reply) => {
+      const project = store.projectsOf(principal(request).orgId).find((p) => p.name === request.params.groupName);
+      if (!project) throw atlasErrors.notInGroup();
+      return send(reply, 200, render(baseUrl(request), project));
+    });
+
+    app.get<{ Params: { groupId: string } }>('/api/atlas/v2/groups/:groupId', V, async (request, reply) =>
+      send(reply, 200, render(baseUrl(request), ownedProject(ctx, request, request.params.groupId))),
+    );
+
+    app.patch<{ Params: { groupId: string } }>('/api/atlas/v2/groups/:groupId', V, async (request, reply) => {
+      const project = ownedProject(ctx, request, request.params.groupId);
+      const body = validateBody<{ name?: string; tags?: Tag[]; withDefaultAlertsSettings?: boolean }>(GroupUpdate, request.body ?? {});
+      if (body.name !== undefined && !PROJECT_NAME.test(body.name)) throw atlasErrors.invalidAttribute('name');
+      if (body.name !== undefined && body.name !== project.name) {
+        if (store.projectsOf(project.orgId).some((p) => p.name === body.name)) throw atlasErrors.groupAlreadyExists(body.name);
+        project.name = body.name;
+      }
+      if (body.tags !== undefined) project.tags = body.tags;
+      if (body.withDefaultAlertsSettings !== undefined) project.withDefaultAlertsSettings = body.withDefaultAlertsSettings;
+      return send(reply, 200, render(baseUrl(request), project));
+    });
+
+    app.delete<{ Params: { groupId: string } }>('/api/atlas/v2/groups/:groupId', V, async (request, reply) => {
+      const project = ownedProject(ctx, request, request.params.groupId);
+      if (store.clustersOf(project.id).size > 0) throw atlasErrors.cannotCloseGroup();
+      store.projects.delete(project.id);
+      store.accessLists.delete(project.id);
+      store.users.delete(project.id);
+      store.clusters.delete(project.id);
+      return send(reply, 202, {});
+    });
+  };
+}

@@ -1,0 +1,173 @@
+/**
+ * The simulator's Atlas state. Transitions (CREATING → IDLE, DELETING → gone, PENDING →
+ * ACTIVE, user changes → APPLIED, expiry) are evaluated lazily against the simulator clock
+ * on every read, so advancing the clock is all a test needs to do.
+ */
+import type { SimClock } from './clock.js';
+import type { ClusterDoc } from './cluster-model.js';
+import { hostLabel, objectId } from './ids.js';
+
+export interface Tag {
+  key: string;
+  value: string;
+}
+
+export interface ProjectRecord {
+  id: string;
+  name: string;
+  orgId: string;
+  created: number;
+  withDefaultAlertsSettings: boolean;
+  tags?: Tag[];
+}
+
+export interface AccessEntryRecord {
+  groupId: string;
+  cidrBlock?: string;
+  ipAddress?: string;
+  awsSecurityGroup?: string;
+  comment?: string;
+  deleteAfterDate?: string;
+  activeAt: number;
+}
+
+export type ClusterPhase = 'CREATING' | 'UPDATING' | 'DELETING' | 'IDLE';
+
+export interface ClusterRecord {
+  id: string;
+  groupId: string;
+  name: string;
+  createDate: number;
+  doc: ClusterDoc;
+  /** Server-assigned ids of each replication spec (one per shard). */
+  specIds: Array<{ id: string; zoneId: string }>;
+  phase: ClusterPhase;
+  phaseUntil: number;
+  hostLabel: string;
+  replicaSetLabel: string;
+  /** Until then, GET …/status says changeStatus PENDING. */
+  userChangesUntil: number;
+}
+
+export interface DatabaseUserRecord {
+  groupId: string;
+  databaseName: string;
+  username: string;
+  passwordSha256?: string;
+  roles: Array<{ roleName: string; databaseName: string; collectionName?: string }>;
+  scopes: Array<{ name: string; type: string }>;
+  labels: Tag[];
+  description?: string;
+  deleteAfterDate?: string;
+  x509Type: string;
+  awsIAMType: string;
+  ldapAuthType: string;
+  oidcAuthType: string;
+}
+
+export class SimStore {
+  readonly projects = new Map<string, ProjectRecord>();
+  /** groupId → entry key (cidrBlock or security group) → entry */
+  readonly accessLists = new Map<string, Map<string, AccessEntryRecord>>();
+  /** groupId → cluster name → cluster */
+  readonly clusters = new Map<string, Map<string, ClusterRecord>>();
+  /** groupId → `${databaseName}/${username}` → user */
+  readonly users = new Map<string, Map<string, DatabaseUserRecord>>();
+
+  constructor(
+    private readonly clock: SimClock,
+    /** How long transitions take; 0 = done on the next read. */
+    public provisionMs: number,
+  ) {}
+
+  reset(): void {
+    this.projects.clear();
+    this.accessLists.clear();
+    this.clusters.clear();
+    this.users.clear();
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  newId(): string {
+    return objectId(this.clock.now());
+  }
+
+  transitionEnd(): number {
+    return this.clock.now() + this.provisionMs;
+  }
+
+  // Projects
+
+  projectsOf(orgId: string): ProjectRecord[] {
+    return [...this.projects.values()].filter((p) => p.orgId === orgId).sort((a, b) => a.created - b.created || a.id.localeCompare(b.id));
+  }
+
+  // Access list
+
+  accessList(groupId: string): Map<string, AccessEntryRecord> {
+    let list = this.accessLists.get(groupId);
+    if (!list) this.accessLists.set(groupId, (list = new Map()));
+    const now = this.clock.now();
+    for (const [key, entry] of list) {
+      if (entry.deleteAfterDate && Date.parse(entry.deleteAfterDate) <= now) list.delete(key);
+    }
+    return list;
+  }
+
+  // Clusters
+
+  clustersOf(groupId: string): Map<string, ClusterRecord> {
+    let clusters = this.clusters.get(groupId);
+    if (!clusters) this.clusters.set(groupId, (clusters = new Map()));
+    const now = this.clock.now();
+    for (const [name, cluster] of clusters) {
+      if (cluster.phase === 'IDLE' || now < cluster.phaseUntil) continue;
+      if (cluster.phase === 'DELETING') clusters.delete(name);
+      else cluster.phase = 'IDLE';
+    }
+    return clusters;
+  }
+
+  newCluster(groupId: string, name: string, doc: ClusterDoc): ClusterRecord {
+    const now = this.clock.now();
+    const cluster: ClusterRecord = {
+      id: this.newId(),
+      groupId,
+      name,
+      createDate: now,
+      doc,
+      specIds: [],
+      phase: 'CREATING',
+      phaseUntil: this.transitionEnd(),
+      hostLabel: hostLabel(),
+      replicaSetLabel: hostLabel(),
+      userChangesUntil: 0,
+    };
+    this.assignSpecIds(cluster);
+    this.clustersOf(groupId).set(name, cluster);
+    return cluster;
+  }
+
+  assignSpecIds(cluster: ClusterRecord): void {
+    const count = cluster.doc.replicationSpecs.length;
+    while (cluster.specIds.length < count) cluster.specIds.push({ id: this.newId(), zoneId: this.newId() });
+    cluster.specIds.length = count;
+  }
+
+  // Database users
+
+  usersOf(groupId: string): Map<string, DatabaseUserRecord> {
+    let users = this.users.get(groupId);
+    if (!users) this.users.set(groupId, (users = new Map()));
+    return users;
+  }
+
+  /** A user change takes --provision-seconds to reach every cluster of the project. */
+  userChanged(groupId: string): void {
+    const until = this.transitionEnd();
+    for (const cluster of this.clustersOf(groupId).values()) cluster.userChangesUntil = until;
+  }
+}
