@@ -38,8 +38,30 @@ export type AuthOutcome =
 
 interface NonceState {
   issuedAt: number;
-  /** Highest nc seen per user; a repeat or lower nc is a replay. */
-  lastNc: Map<string, number>;
+  /**
+   * nc values used per user; a repeat is a replay. Concurrent calls may arrive out of order,
+   * so any unused value inside a window below the highest one seen is accepted.
+   */
+  usedNc: Map<string, NcWindow>;
+}
+
+class NcWindow {
+  private static readonly SIZE = 4096;
+  private readonly seen = new Set<number>();
+  private highest = 0;
+
+  fresh(nc: number): boolean {
+    return nc >= 1 && nc > this.highest - NcWindow.SIZE && !this.seen.has(nc);
+  }
+
+  add(nc: number): void {
+    this.seen.add(nc);
+    if (nc <= this.highest) return;
+    this.highest = nc;
+    if (this.seen.size > 2 * NcWindow.SIZE) {
+      for (const old of this.seen) if (old <= this.highest - NcWindow.SIZE) this.seen.delete(old);
+    }
+  }
 }
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
@@ -79,7 +101,7 @@ export class Authenticator {
 
   challenge(stale = false): string {
     const value = newNonce();
-    this.nonces.set(value, { issuedAt: this.clock.now(), lastNc: new Map() });
+    this.nonces.set(value, { issuedAt: this.clock.now(), usedNc: new Map() });
     this.pruneNonces();
     return `Digest realm="${REALM}", domain="", nonce="${value}", algorithm=MD5, qop="auth", stale=${stale}`;
   }
@@ -102,14 +124,16 @@ export class Authenticator {
       return { ok: false, challenge: this.challenge(true) };
     }
     const nc = Number.parseInt(f.nc ?? '', 16);
-    if (!Number.isFinite(nc) || nc <= (state.lastNc.get(f.username!) ?? 0) || !f.cnonce) {
+    let used = state.usedNc.get(f.username!);
+    if (!used) state.usedNc.set(f.username!, (used = new NcWindow()));
+    if (!Number.isFinite(nc) || !used.fresh(nc) || !f.cnonce) {
       return { ok: false, challenge: this.challenge() };
     }
     const ha1 = md5(`${f.username}:${REALM}:${key.privateKey}`);
     const ha2 = md5(`${method}:${f.uri}`);
     const expected = md5(`${ha1}:${f.nonce}:${f.nc}:${f.cnonce}:${f.qop}:${ha2}`);
     if (expected !== f.response) return { ok: false, challenge: this.challenge() };
-    state.lastNc.set(f.username!, nc);
+    used.add(nc);
     return { ok: true, principal: { orgId: key.orgId, id: f.username! } };
   }
 

@@ -151,14 +151,14 @@ export function buildSimulator(options: SimulatorOptions = {}): { app: FastifyIn
     return reply
       .code(atlas.status)
       .headers({ 'content-type': 'application/json', 'x-error-code': atlas.errorCode, ...atlas.headers })
-      .send(JSON.stringify(atlas.body()));
+      .send(Buffer.from(JSON.stringify(atlas.body())));
   });
   app.setNotFoundHandler((request, reply) => {
     const atlas = atlasErrors.notFound(request.url.split('?')[0]!);
     return reply
       .code(404)
       .headers({ 'content-type': 'application/json', 'x-error-code': atlas.errorCode })
-      .send(JSON.stringify(atlas.body()));
+      .send(Buffer.from(JSON.stringify(atlas.body())));
   });
 
   app.post('/api/oauth/token', async (request, reply) => {
@@ -204,9 +204,13 @@ export function buildSimulator(options: SimulatorOptions = {}): { app: FastifyIn
   return { app, control };
 }
 
-/** The recorded challenge body: pretty-printed, in this key order, 142 bytes. */
-const UNAUTHORIZED_BODY =
-  '{\n  "error" : 401,\n  "reason" : "Unauthorized",\n  "detail" : "You are not authorized for this resource.",\n  "errorCode" : "UNEXPECTED_ERROR"\n}';
+/**
+ * The recorded challenge body: pretty-printed, in this key order, 142 bytes. Errors go out
+ * as Buffers because fastify would add "; charset=utf-8" to a string, which Atlas does not.
+ */
+const UNAUTHORIZED_BODY = Buffer.from(
+  '{\n  "error" : 401,\n  "reason" : "Unauthorized",\n  "detail" : "You are not authorized for this resource.",\n  "errorCode" : "UNEXPECTED_ERROR"\n}',
+);
 
 async function applyFault(fault: FaultSpec, request: FastifyRequest): Promise<void> {
   switch (fault.kind) {

@@ -1,0 +1,13 @@
+/** Atlas credentials, per call: one hook server serves many organisations and keys at once. */
+import { createHash } from 'node:crypto';
+
+export type AtlasCredentials =
+  | { kind: 'apiKey'; orgId: string; publicKey: string; privateKey: string }
+  | { kind: 'serviceAccount'; orgId: string; clientId: string; clientSecret: string };
+
+/** A stable identity for caches and sessions that never contains the secret itself. */
+export function credentialIdentity(credentials: AtlasCredentials): string {
+  const secret = credentials.kind === 'apiKey' ? credentials.privateKey : credentials.clientSecret;
+  const id = credentials.kind === 'apiKey' ? credentials.publicKey : credentials.clientId;
+  return `${credentials.kind}:${id}:${createHash('sha256').update(secret).digest('hex').slice(0, 16)}`;
+}

@@ -1,0 +1,142 @@
+import t from 'tap';
+import { AtlasClient, pathSegment } from '../../src/atlas/client.js';
+import { AtlasApiError, AtlasRateLimitedError, isAtlasNotFound } from '../../src/atlas/errors.js';
+import { DEMO_ORG } from '../../src/sim/server.js';
+import { demoKey, demoServiceAccount, startSimHarness } from '../helpers/sim.js';
+
+const GROUPS = 'GET /api/atlas/v2/groups';
+
+t.test('digest keeps the nonce: N calls cost N+1 round trips, not 2N', async (t) => {
+  const h = await startSimHarness(t);
+  const stats = { atlasCalls: 0 };
+  const atlas = h.client({ stats });
+  for (let i = 0; i < 10; i++) await atlas.projects.getByName(`p${i}`);
+  const counts = h.sim.control.requestCounts()['GET /api/atlas/v2/groups/byName/:groupName']!;
+  t.same(counts, { requests: 11, authenticated: 10 });
+  t.equal(stats.atlasCalls, 11, 'the hook log counts HTTP requests');
+});
+
+t.test('the official operator pattern pays a challenge every call', async (t) => {
+  const h = await startSimHarness(t, {}, { digestMode: 'challenge-per-request' });
+  const atlas = h.client();
+  for (let i = 0; i < 10; i++) await atlas.projects.getByName(`p${i}`);
+  t.same(h.sim.control.requestCounts()['GET /api/atlas/v2/groups/byName/:groupName'], { requests: 20, authenticated: 10 });
+});
+
+t.test('a stale nonce is answered transparently', async (t) => {
+  const h = await startSimHarness(t, { nonceTtlSeconds: 60 });
+  const atlas = h.client();
+  await atlas.projects.getByName('a');
+  h.sim.control.advance(61);
+  t.equal(await atlas.projects.getByName('a'), undefined, 'the call succeeded (the project is just absent)');
+  t.same(h.sim.control.requestCounts()['GET /api/atlas/v2/groups/byName/:groupName'], { requests: 4, authenticated: 2 });
+});
+
+t.test('a nonce the server forgot is answered transparently', async (t) => {
+  const h = await startSimHarness(t);
+  const atlas = h.client();
+  await atlas.projects.getByName('a');
+  h.sim.control.reset();
+  t.equal(await atlas.projects.getByName('a'), undefined);
+});
+
+t.test('a wrong key fails with 401 after one fresh challenge', async (t) => {
+  const h = await startSimHarness(t);
+  const atlas = new AtlasClient(h.http, { credentials: { ...demoKey, privateKey: 'wrong' } as typeof demoKey });
+  const error = await atlas.projects.getByName('a').catch((e) => e);
+  t.ok(error instanceof AtlasApiError);
+  t.equal(error.httpStatus, 401);
+  t.same(h.sim.control.requestCounts()['GET /api/atlas/v2/groups/byName/:groupName'], { requests: 2, authenticated: 0 });
+  t.notMatch(error.message, /wrong/, 'the key is not in the message');
+});
+
+t.test('service accounts: one token for many calls, a new one once it expires', async (t) => {
+  const h = await startSimHarness(t, { tokenTtlSeconds: 3600 });
+  const atlas = new AtlasClient(h.http, { credentials: demoServiceAccount });
+  await Promise.all([atlas.projects.getByName('a'), atlas.projects.getByName('b')]);
+  await atlas.projects.getByName('c');
+  t.equal(h.sim.control.requestCounts()['POST /api/oauth/token']!.requests, 1, 'one token fetch, shared');
+  t.same(h.sim.control.requestCounts()['GET /api/atlas/v2/groups/byName/:groupName'], { requests: 3, authenticated: 3 });
+  h.sim.control.advance(3601);
+  await atlas.projects.getByName('d');
+  t.equal(h.sim.control.requestCounts()['POST /api/oauth/token']!.requests, 2, 'an expired token is replaced after its 401');
+  const wrong = new AtlasClient(h.http, { credentials: { ...demoServiceAccount, clientSecret: 'nope' } as typeof demoServiceAccount });
+  await t.rejects(wrong.projects.getByName('a'), { httpStatus: 401, errorCode: 'INVALID_CLIENT_CREDENTIALS' });
+});
+
+t.test('errors carry Atlas code, detail and the official message form', async (t) => {
+  const h = await startSimHarness(t);
+  const atlas = h.client();
+  const { id } = await atlas.projects.create({ name: 'p', orgId: DEMO_ORG.id });
+  const error = await atlas.clusters.delete(id, 'nope').catch((e) => e);
+  t.ok(isAtlasNotFound(error));
+  t.match(error, {
+    httpStatus: 404,
+    errorCode: 'CLUSTER_NOT_FOUND',
+    detail: `No cluster named nope exists in group ${id}.`,
+    parameters: ['nope', id],
+    method: 'DELETE',
+  });
+  t.equal(error.message, `DELETE ${h.sim.url}/api/atlas/v2/groups/${id}/clusters/nope: 404 (request "CLUSTER_NOT_FOUND") No cluster named nope exists in group ${id}.`);
+});
+
+t.test('reads retry 503 and connection resets; writes do not', async (t) => {
+  const h = await startSimHarness(t);
+  const atlas = h.client();
+  h.sim.control.injectFault({ route: '/api/atlas/v2/groups/byName/:groupName', kind: 'error', status: 503, count: 2 });
+  t.equal(await atlas.projects.getByName('a'), undefined, 'succeeded on the third attempt');
+  h.sim.control.injectFault({ route: '/api/atlas/v2/groups/byName/:groupName', kind: 'reset', count: 1 });
+  t.equal(await atlas.projects.getByName('a'), undefined, 'a reset connection is retried');
+  h.sim.control.injectFault({ route: '/api/atlas/v2/groups', method: 'POST', kind: 'error', status: 503, count: 1 });
+  await t.rejects(atlas.projects.create({ name: 'p', orgId: DEMO_ORG.id }), { httpStatus: 503, errorCode: 'SERVICE_UNAVAILABLE' });
+  t.equal(h.sim.control.state().projects.length, 0, 'the failed create was not repeated');
+  h.sim.control.injectFault({ route: '/api/atlas/v2/groups', method: 'POST', kind: 'rate-limit', retryAfterSeconds: 0, count: 1 });
+  await atlas.projects.create({ name: 'p', orgId: DEMO_ORG.id });
+  t.equal(h.sim.control.state().projects.length, 1, 'a 429 was never processed, so even a create repeats it');
+});
+
+t.test('a 429 that cannot be waited out inside the deadline surfaces with its Retry-After', async (t) => {
+  const h = await startSimHarness(t);
+  const atlas = h.client({ deadline: performance.now() + 2_000 });
+  h.sim.control.injectFault({ route: '*', kind: 'rate-limit', retryAfterSeconds: 30, count: 5 });
+  const started = performance.now();
+  const error = await atlas.projects.getByName('a').catch((e) => e);
+  t.ok(error instanceof AtlasRateLimitedError);
+  t.equal(error.retryAfterSeconds, 30);
+  t.ok(performance.now() - started < 1_000, 'it did not wait');
+});
+
+t.test('a hung Atlas is abandoned when the budget signal fires', async (t) => {
+  const h = await startSimHarness(t);
+  h.sim.control.injectFault({ route: '*', kind: 'hang', count: 1 });
+  const signal = AbortSignal.timeout(200);
+  const error = await h.client({ signal }).projects.getByName('a').catch((e) => e);
+  t.ok(error instanceof Error);
+  t.ok(signal.aborted);
+});
+
+t.test('concurrent identical reads share one request; writes invalidate the cache', async (t) => {
+  const h = await startSimHarness(t, {}, { readCacheMs: 60_000 });
+  const atlas = h.client();
+  const { id } = await atlas.projects.create({ name: 'p', orgId: DEMO_ORG.id });
+  await atlas.accessList.list(id); // learn the nonce
+  h.http.cache.clear();
+  h.sim.control.clearRequestCounts();
+  const lists = await Promise.all(Array.from({ length: 20 }, () => atlas.accessList.list(id)));
+  t.ok(lists.every((l) => l.length === 0));
+  t.same(h.sim.control.requestCounts()['GET /api/atlas/v2/groups/:groupId/accessList'], { requests: 1, authenticated: 1 });
+  await atlas.accessList.list(id);
+  t.equal(h.sim.control.requestCounts()['GET /api/atlas/v2/groups/:groupId/accessList']!.requests, 1, 'served from cache');
+  await atlas.accessList.add(id, [{ ipAddress: '192.0.2.1' }]);
+  t.equal((await atlas.accessList.list(id)).length, 1, 'a write through the client invalidates what it touched');
+  lists[0]!.push({ ipAddress: 'mutated' });
+  t.equal((await atlas.accessList.list(id)).length, 1, 'callers cannot corrupt the cache');
+});
+
+t.test('path segments are escaped as the Go clients escape them', async (t) => {
+  t.equal(pathSegment('10.0.0.0/24'), '10.0.0.0%2F24');
+  t.equal(pathSegment('$external'), '$external');
+  t.equal(pathSegment('CN=app,O=acme'), 'CN=app,O=acme');
+  t.equal(pathSegment('arn:aws:iam::123:role/x'), 'arn:aws:iam::123:role%2Fx');
+  t.equal(pathSegment('a b?'), 'a%20b%3F');
+});
