@@ -2,9 +2,8 @@ import t from 'tap';
 import { AtlasClient, pathSegment } from '../../src/atlas/client.js';
 import { AtlasApiError, AtlasRateLimitedError, isAtlasNotFound } from '../../src/atlas/errors.js';
 import { DEMO_ORG } from '../../src/sim/server.js';
-import { demoKey, demoServiceAccount, startSimHarness } from '../helpers/sim.js';
+import { demoKey, demoServiceAccount, rejects, startSimHarness } from '../helpers/sim.js';
 
-const GROUPS = 'GET /api/atlas/v2/groups';
 
 t.test('digest keeps the nonce: N calls cost N+1 round trips, not 2N', async (t) => {
   const h = await startSimHarness(t);
@@ -43,7 +42,7 @@ t.test('a nonce the server forgot is answered transparently', async (t) => {
 t.test('a wrong key fails with 401 after one fresh challenge', async (t) => {
   const h = await startSimHarness(t);
   const atlas = new AtlasClient(h.http, { credentials: { ...demoKey, privateKey: 'wrong' } as typeof demoKey });
-  const error = await atlas.projects.getByName('a').catch((e) => e);
+  const error: AtlasApiError = await atlas.projects.getByName('a').catch((e: AtlasApiError) => e) as AtlasApiError;
   t.ok(error instanceof AtlasApiError);
   t.equal(error.httpStatus, 401);
   t.same(h.sim.control.requestCounts()['GET /api/atlas/v2/groups/byName/:groupName'], { requests: 2, authenticated: 0 });
@@ -61,7 +60,7 @@ t.test('service accounts: one token for many calls, a new one once it expires', 
   await atlas.projects.getByName('d');
   t.equal(h.sim.control.requestCounts()['POST /api/oauth/token']!.requests, 2, 'an expired token is replaced after its 401');
   const wrong = new AtlasClient(h.http, { credentials: { ...demoServiceAccount, clientSecret: 'nope' } as typeof demoServiceAccount });
-  await t.rejects(wrong.projects.getByName('a'), { httpStatus: 401, errorCode: 'INVALID_CLIENT_CREDENTIALS' });
+  await rejects(t, wrong.projects.getByName('a'), { httpStatus: 401, errorCode: 'INVALID_CLIENT_CREDENTIALS' });
 });
 
 t.test('errors carry Atlas code, detail and the official message form', async (t) => {
@@ -77,7 +76,7 @@ t.test('errors carry Atlas code, detail and the official message form', async (t
     parameters: ['nope', id],
     method: 'DELETE',
   });
-  t.equal(error.message, `DELETE ${h.sim.url}/api/atlas/v2/groups/${id}/clusters/nope: 404 (request "CLUSTER_NOT_FOUND") No cluster named nope exists in group ${id}.`);
+  t.equal((error as AtlasApiError).message, `DELETE ${h.sim.url}/api/atlas/v2/groups/${id}/clusters/nope: 404 (request "CLUSTER_NOT_FOUND") No cluster named nope exists in group ${id}.`);
 });
 
 t.test('reads retry 503 and connection resets; writes do not', async (t) => {
@@ -88,7 +87,7 @@ t.test('reads retry 503 and connection resets; writes do not', async (t) => {
   h.sim.control.injectFault({ route: '/api/atlas/v2/groups/byName/:groupName', kind: 'reset', count: 1 });
   t.equal(await atlas.projects.getByName('a'), undefined, 'a reset connection is retried');
   h.sim.control.injectFault({ route: '/api/atlas/v2/groups', method: 'POST', kind: 'error', status: 503, count: 1 });
-  await t.rejects(atlas.projects.create({ name: 'p', orgId: DEMO_ORG.id }), { httpStatus: 503, errorCode: 'SERVICE_UNAVAILABLE' });
+  await rejects(t, atlas.projects.create({ name: 'p', orgId: DEMO_ORG.id }), { httpStatus: 503, errorCode: 'SERVICE_UNAVAILABLE' });
   t.equal(h.sim.control.state().projects.length, 0, 'the failed create was not repeated');
   h.sim.control.injectFault({ route: '/api/atlas/v2/groups', method: 'POST', kind: 'rate-limit', retryAfterSeconds: 0, count: 1 });
   await atlas.projects.create({ name: 'p', orgId: DEMO_ORG.id });
@@ -100,9 +99,9 @@ t.test('a 429 that cannot be waited out inside the deadline surfaces with its Re
   const atlas = h.client({ deadline: performance.now() + 2_000 });
   h.sim.control.injectFault({ route: '*', kind: 'rate-limit', retryAfterSeconds: 30, count: 5 });
   const started = performance.now();
-  const error = await atlas.projects.getByName('a').catch((e) => e);
+  const error: unknown = await atlas.projects.getByName('a').catch((e: unknown) => e);
   t.ok(error instanceof AtlasRateLimitedError);
-  t.equal(error.retryAfterSeconds, 30);
+  t.equal((error as AtlasRateLimitedError).retryAfterSeconds, 30);
   t.ok(performance.now() - started < 1_000, 'it did not wait');
 });
 
@@ -110,7 +109,7 @@ t.test('a hung Atlas is abandoned when the budget signal fires', async (t) => {
   const h = await startSimHarness(t);
   h.sim.control.injectFault({ route: '*', kind: 'hang', count: 1 });
   const signal = AbortSignal.timeout(200);
-  const error = await h.client({ signal }).projects.getByName('a').catch((e) => e);
+  const error: unknown = await h.client({ signal }).projects.getByName('a').catch((e: unknown) => e);
   t.ok(error instanceof Error);
   t.ok(signal.aborted);
 });

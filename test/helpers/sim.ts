@@ -1,3 +1,4 @@
+import type { Test } from 'tap';
 import { request } from 'undici';
 import { AtlasClient } from '../../src/atlas/client.js';
 import type { AtlasCredentials } from '../../src/atlas/credentials.js';
@@ -56,4 +57,18 @@ export async function startSimHarness(
   };
   t.teardown(() => harness.close());
   return harness;
+}
+
+/** Asserts the promise rejects with an error whose fields match `wanted` (tap's typings want a whole Error). */
+export async function rejects(
+  t: Test,
+  promise: Promise<unknown>,
+  wanted: Record<string, unknown>,
+): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  t.ok(error, 'rejected');
+  t.match(error, wanted);
 }

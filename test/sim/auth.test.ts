@@ -2,7 +2,7 @@ import t from 'tap';
 import { request } from 'undici';
 import { digestAuthorization, parseChallenge } from '../../src/atlas/digest.js';
 import { DEMO_ORG } from '../../src/sim/server.js';
-import { startSimHarness } from '../helpers/sim.js';
+import { rejects, startSimHarness } from '../helpers/sim.js';
 
 const ACCEPT = { accept: 'application/vnd.atlas.2023-01-01+json' };
 const PATH = '/api/atlas/v2/groups';
@@ -69,7 +69,7 @@ t.test('a key sees only its own organization', async (t) => {
   });
   t.equal(await otherClient.projects.get(mine.id), undefined, 'another org cannot read it');
   t.equal(await otherClient.projects.getByName('mine'), undefined);
-  await t.rejects(otherClient.projects.create({ name: 'x', orgId: DEMO_ORG.id }), { httpStatus: 403 });
+  await rejects(t, otherClient.projects.create({ name: 'x', orgId: DEMO_ORG.id }), { httpStatus: 403 });
 });
 
 t.test('service accounts: client credentials give a Bearer token that expires', async (t) => {

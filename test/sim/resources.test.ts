@@ -1,7 +1,7 @@
 import t from 'tap';
 import { AtlasApiError } from '../../src/atlas/errors.js';
 import { DEMO_ORG } from '../../src/sim/server.js';
-import { startSimHarness } from '../helpers/sim.js';
+import { rejects, startSimHarness } from '../helpers/sim.js';
 
 const M10 = {
   name: 'c1',
@@ -23,7 +23,7 @@ t.test('projects', async (t) => {
   t.same(await atlas.projects.getByName('Test Project'), created);
   const missing = await atlas.projects.getByName('nope').catch((e) => e);
   t.equal(missing, undefined, 'a missing name is absent (NOT_IN_GROUP)');
-  await t.rejects(project(h), { errorCode: 'GROUP_ALREADY_EXISTS', httpStatus: 409 });
+  await rejects(t, project(h), { errorCode: 'GROUP_ALREADY_EXISTS', httpStatus: 409 });
   await atlas.clusters.create(created.id, M10);
   const refused = await atlas.projects.delete(created.id).catch((e: AtlasApiError) => e);
   t.match(refused, { errorCode: 'CANNOT_CLOSE_GROUP_ACTIVE_ATLAS_CLUSTERS', httpStatus: 409 });
@@ -65,7 +65,7 @@ t.test('the access list: upsert, normalisation, %2F paths, status, expiry', asyn
   await atlas.accessList.add(id, [{ cidrBlock: '198.51.100.0/24', deleteAfterDate: inAWeek }]);
   h.sim.control.advance(4 * 24 * 3600);
   t.same((await atlas.accessList.list(id)).map((e) => e.cidrBlock), ['192.0.2.15/32'], 'expired entries are gone');
-  await t.rejects(atlas.accessList.add(id, [{ ipAddress: '192.0.2.1', cidrBlock: '192.0.2.0/24' }]), {
+  await rejects(t, atlas.accessList.add(id, [{ ipAddress: '192.0.2.1', cidrBlock: '192.0.2.0/24' }]), {
     errorCode: 'MULTIPLE_VALUES_SPECIFIED_FOR_ONE_NETWORK_PERMISSION_ENTRY',
   });
 });
@@ -78,7 +78,7 @@ t.test('clusters: CREATING → IDLE → UPDATING → IDLE → DELETING → gone'
   t.equal(created.stateName, 'CREATING');
   t.same(created.connectionStrings, {});
   t.equal(created.mongoDBVersion, '8.0.29');
-  await t.rejects(atlas.clusters.create(id, M10), { errorCode: 'DUPLICATE_CLUSTER_NAME', httpStatus: 400 });
+  await rejects(t, atlas.clusters.create(id, M10), { errorCode: 'DUPLICATE_CLUSTER_NAME', httpStatus: 400 });
   h.sim.control.advance(599);
   t.equal((await atlas.clusters.get(id, 'c1'))!.stateName, 'CREATING');
   h.sim.control.advance(1);
@@ -96,7 +96,7 @@ t.test('clusters: CREATING → IDLE → UPDATING → IDLE → DELETING → gone'
   t.equal(updated.replicationSpecs[0].regionConfigs[0].electableSpecs.instanceSize, 'M20');
   await atlas.clusters.update(id, 'c1', { paused: true });
   h.sim.control.advance(600);
-  await t.rejects(atlas.clusters.update(id, 'c1', { paused: true, mongoDBMajorVersion: '7.0' }), { errorCode: 'CANNOT_UPDATE_PAUSED_CLUSTER' });
+  await rejects(t, atlas.clusters.update(id, 'c1', { paused: true, mongoDBMajorVersion: '7.0' }), { errorCode: 'CANNOT_UPDATE_PAUSED_CLUSTER' });
   await atlas.clusters.update(id, 'c1', { paused: false });
   await atlas.clusters.delete(id, 'c1');
   t.equal((await atlas.clusters.get(id, 'c1'))!.stateName, 'DELETING');
@@ -109,7 +109,7 @@ t.test('termination protection and the 2023-02-01 shape', async (t) => {
   const atlas = h.client();
   const { id } = await project(h);
   await atlas.clusters.create(id, { ...M10, terminationProtectionEnabled: true, clusterType: 'SHARDED', replicationSpecs: [M10.replicationSpecs[0], M10.replicationSpecs[0]] });
-  await t.rejects(atlas.clusters.delete(id, 'c1'), { errorCode: 'CANNOT_TERMINATE_CLUSTER_WHEN_TERMINATION_PROTECTION_ENABLED' });
+  await rejects(t, atlas.clusters.delete(id, 'c1'), { errorCode: 'CANNOT_TERMINATE_CLUSTER_WHEN_TERMINATION_PROTECTION_ENABLED' });
   const old = await h.http.call<any>({ method: 'GET', path: `/api/atlas/v2/groups/${id}/clusters/c1`, route: 'x', version: '2023-02-01' }, { credentials: (await import('../helpers/sim.js')).demoKey });
   t.equal(old.body.replicationSpecs.length, 1, 'identical shards fold into numShards');
   t.equal(old.body.replicationSpecs[0].numShards, 2);
@@ -129,7 +129,7 @@ t.test('database users, and clusters applying their changes', async (t) => {
   t.equal(await atlas.clusters.changeStatus(id, 'c1'), 'PENDING');
   h.sim.control.advance(120);
   t.equal(await atlas.clusters.changeStatus(id, 'c1'), 'APPLIED');
-  await t.rejects(atlas.databaseUsers.create(id, user), { errorCode: 'USER_ALREADY_EXISTS', httpStatus: 409 });
+  await rejects(t, atlas.databaseUsers.create(id, user), { errorCode: 'USER_ALREADY_EXISTS', httpStatus: 409 });
   const before = h.sim.control.state().projects[0]!.databaseUsers[0]!.passwordSha256;
   await atlas.databaseUsers.update(id, 'admin', 'david', { password: 'another-long-password' });
   t.not(h.sim.control.state().projects[0]!.databaseUsers[0]!.passwordSha256, before, 'the password changed');
@@ -145,10 +145,10 @@ t.test('request bodies are checked like Atlas checks them', async (t) => {
   const h = await startSimHarness(t);
   const atlas = h.client();
   const { id } = await project(h);
-  await t.rejects(atlas.clusters.create(id, { ...M10, numShards: 2 }), { errorCode: 'INVALID_ATTRIBUTE', detail: 'Invalid attribute numShards specified.' });
-  await t.rejects(atlas.clusters.create(id, { ...M10, paused: 'no' }), { errorCode: 'VALIDATION_ERROR' });
-  await t.rejects(atlas.databaseUsers.create(id, { username: 'u', databaseName: 'admin', password: 'a-long-password', roles: [] }), { errorCode: 'MISSING_ATTRIBUTE' });
-  await t.rejects(atlas.projects.create({ name: 'bad/name', orgId: DEMO_ORG.id }), { errorCode: 'INVALID_ATTRIBUTE' });
+  await rejects(t, atlas.clusters.create(id, { ...M10, numShards: 2 }), { errorCode: 'INVALID_ATTRIBUTE', detail: 'Invalid attribute numShards specified.' });
+  await rejects(t, atlas.clusters.create(id, { ...M10, paused: 'no' }), { errorCode: 'VALIDATION_ERROR' });
+  await rejects(t, atlas.databaseUsers.create(id, { username: 'u', databaseName: 'admin', password: 'a-long-password', roles: [] }), { errorCode: 'MISSING_ATTRIBUTE' });
+  await rejects(t, atlas.projects.create({ name: 'bad/name', orgId: DEMO_ORG.id }), { errorCode: 'INVALID_ATTRIBUTE' });
 });
 
 t.test('pagination', async (t) => {
@@ -168,7 +168,7 @@ t.test('pagination', async (t) => {
   t.equal(last.results.length, 1);
   t.notOk('totalCount' in last);
   t.same(last.links.map((l: any) => l.rel), ['self']);
-  await t.rejects(page({ itemsPerPage: 501 }), { errorCode: 'INVALID_ATTRIBUTE' });
+  await rejects(t, page({ itemsPerPage: 501 }), { errorCode: 'INVALID_ATTRIBUTE' });
   t.equal((await atlas.accessList.list(id)).length, 7, 'the client reads every page');
 });
 
