@@ -34,6 +34,12 @@ export const CLUSTER_VERSIONS = {
 const MONGODB_VERSIONS: Record<string, string> = { '6.0': '6.0.26', '7.0': '7.0.40', '8.0': '8.0.29' };
 const DEFAULT_DISK_GB: Record<string, number> = { M10: 10, M20: 20, M30: 40, M40: 80, M50: 160, M60: 320, M80: 750 };
 const HARDWARE = ['electableSpecs', 'readOnlySpecs', 'analyticsSpecs'] as const;
+/** Disk defaults by provider, as recorded: AWS M10 3000 IOPS STANDARD, Azure M10 3500 IOPS 125 MB/s. */
+const PROVIDER_DISK: Record<string, { diskIOPS?: number; diskThroughput?: number; ebsVolumeType?: string }> = {
+  AWS: { diskIOPS: 3000, ebsVolumeType: 'STANDARD' },
+  AZURE: { diskIOPS: 3500, diskThroughput: 125 },
+  GCP: {},
+};
 
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -100,13 +106,16 @@ function withRegionDefaults(region: RegionConfig): RegionConfig {
   const base = out.electableSpecs ?? out.readOnlySpecs ?? out.analyticsSpecs ?? { instanceSize: 'M10' };
   const instanceSize = base.instanceSize ?? 'M10';
   const diskSizeGB = base.diskSizeGB ?? DEFAULT_DISK_GB[instanceSize] ?? 10;
+  const provider = PROVIDER_DISK[out.providerName] ?? {};
   for (const hw of HARDWARE) {
     const spec = out[hw] ?? {};
+    // Atlas's field order: instanceSize, diskIOPS, diskSizeGB, diskThroughput/ebsVolumeType, nodeCount.
     out[hw] = {
       instanceSize: spec.instanceSize ?? instanceSize,
-      ...(out.providerName === 'AWS' ? { diskIOPS: spec.diskIOPS ?? 3000 } : {}),
+      ...(provider.diskIOPS !== undefined ? { diskIOPS: spec.diskIOPS ?? base.diskIOPS ?? provider.diskIOPS } : {}),
       diskSizeGB: spec.diskSizeGB ?? diskSizeGB,
-      ...(out.providerName === 'AWS' ? { ebsVolumeType: spec.ebsVolumeType ?? 'STANDARD' } : {}),
+      ...(provider.diskThroughput !== undefined ? { diskThroughput: spec.diskThroughput ?? provider.diskThroughput } : {}),
+      ...(provider.ebsVolumeType !== undefined ? { ebsVolumeType: spec.ebsVolumeType ?? base.ebsVolumeType ?? provider.ebsVolumeType } : {}),
       nodeCount: spec.nodeCount ?? (hw === 'electableSpecs' ? 3 : 0),
     };
   }
@@ -131,11 +140,17 @@ function links(base: string, cluster: ClusterRecord): Json[] {
 }
 
 function connectionStrings(cluster: ClusterRecord): Json {
-  if (cluster.phase === 'CREATING') return {};
+  const srv = `mongodb+srv://${cluster.name.toLowerCase()}.${cluster.hostLabel}.mongodb.net`;
+  // Recorded: sharded clusters always list (empty) private link and endpoint fields; a
+  // shared-tier cluster has its SRV address from the start; a dedicated one has nothing
+  // until it is IDLE.
+  const out: Json = cluster.doc.clusterType === 'REPLICASET' ? {} : { awsPrivateLinkSrv: {}, privateEndpoint: [] };
+  if (cluster.phase === 'CREATING') return isTenant(cluster.doc) ? { ...out, standardSrv: srv } : out;
   const host = (i: number) => `${cluster.name.toLowerCase()}-shard-00-0${i}.${cluster.hostLabel}.mongodb.net:27017`;
   return {
+    ...out,
     standard: `mongodb://${host(0)},${host(1)},${host(2)}/?ssl=true&authSource=admin&replicaSet=atlas-${cluster.replicaSetLabel}-shard-0`,
-    standardSrv: `mongodb+srv://${cluster.name.toLowerCase()}.${cluster.hostLabel}.mongodb.net`,
+    standardSrv: srv,
   };
 }
 
@@ -225,12 +240,11 @@ function render20230201(base: string, cluster: ClusterRecord): Json {
     regionConfigs: spec.regionConfigs.map((r) => {
       const region = clone(r);
       for (const hw of HARDWARE) {
-        if (region[hw] && region.providerName !== 'TENANT') {
+        if (region[hw]) {
           diskSizeGB ??= region[hw].diskSizeGB;
           delete region[hw].diskSizeGB;
         }
       }
-      if (region.providerName === 'TENANT') diskSizeGB ??= region.electableSpecs?.diskSizeGB;
       return sortKeys(region);
     }),
     zoneId: cluster.specIds[index]?.zoneId,

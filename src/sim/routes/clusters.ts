@@ -41,7 +41,10 @@ export function clusterRoutes(ctx: SimContext): FastifyPluginAsync {
       if (!body.clusterType) throw atlasErrors.missingAttribute('clusterType');
       if (store.clustersOf(project.id).has(body.name)) throw atlasErrors.duplicateClusterName(body.name, project.id);
       const cluster = store.newCluster(project.id, body.name, docFromRequest(body, version));
-      return send(reply, 201, renderCluster(baseUrl(request), cluster, version === '2024-10-23' ? '2024-08-05' : version));
+      const created = renderCluster(baseUrl(request), cluster, version === '2024-10-23' ? '2024-08-05' : version);
+      // Recorded: the create answer echoes tags only when the request had some; GETs always list them.
+      if (body.tags === undefined) delete created.tags;
+      return send(reply, 201, created);
     });
 
     app.get<{ Params: ClusterParams }>(`${PATH}/:clusterName`, { config: { versions: CLUSTER_VERSIONS.get } }, async (request, reply) => {

@@ -18,7 +18,8 @@ export function renderProject(base: string, project: ProjectRecord, clusterCount
     links: [{ href: self, rel: 'self' }, ...['containers', 'clusters', 'databaseUsers', 'peers', 'processes', 'whitelist'].map(rel)],
     name: project.name,
     orgId: project.orgId,
-    ...(project.tags && project.tags.length > 0 ? { tags: project.tags } : {}),
+    // Recorded: absent until tags are first set, then always listed, even empty.
+    ...(project.tags ? { tags: project.tags } : {}),
     withDefaultAlertsSettings: project.withDefaultAlertsSettings,
   };
 }
