@@ -3,7 +3,7 @@
  * (Digest and OAuth auth, versioned media types, Atlas error bodies, pagination, rate
  * limits, asynchronous state), plus a control plane for tests under /__sim.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { Authenticator, type ApiKey, type ServiceAccount } from './auth.js';
 import { SimClock } from './clock.js';
@@ -98,6 +98,8 @@ export function buildSimulator(options: SimulatorOptions = {}): { app: FastifyIn
 
   const app: FastifyInstance = Fastify({
     loggerInstance: (options.logger ?? pino({ level: 'silent' })) as FastifyBaseLogger,
+    // Two log lines per request would cost more than answering it; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
     // A 'hang' fault never answers; closing must not wait for it.
     forceCloseConnections: true,
     bodyLimit: 10 * 1024 * 1024,
