@@ -1,6 +1,7 @@
 /** The kinds this operator serves; each registers /hooks/<kind>/{customize,sync,finalize}. */
+import { atlasProject } from './hooks/atlasproject.js';
 import type { KindController } from './hooks/kind.js';
 
 export function allKinds(): KindController[] {
-  return [];
+  return [atlasProject];
 }

@@ -35,3 +35,21 @@ t.test('kubectl kustomize deploy/ renders', { skip: hasKubectl ? false : 'kubect
   const out = execFileSync('kubectl', ['kustomize', new URL('.', deployDir).pathname], { encoding: 'utf8' });
   t.match(out, /kind: Deployment/);
 });
+
+t.test('each CompositeController calls our routes with v2 hooks and the server timeout', async (t) => {
+  const kustomization = parse(readFileSync(new URL('kustomization.yaml', deployDir), 'utf8'));
+  const controllers = (kustomization.resources as string[]).filter((f) => f.startsWith('metacontroller/')).flatMap(documents);
+  t.ok(controllers.length >= 1);
+  const [deployment] = documents('deployment.yaml');
+  const timeout = deployment.spec.template.spec.containers[0].env.find((e: any) => e.name === 'HOOK_TIMEOUT').value;
+  for (const cc of controllers) {
+    t.equal(cc.kind, 'CompositeController');
+    t.equal(cc.spec.generateSelector, true);
+    for (const hook of ['customize', 'sync', 'finalize']) {
+      const spec = cc.spec.hooks[hook];
+      t.equal(spec.version, 'v2', `${cc.metadata.name} ${hook} is v2`);
+      t.equal(spec.webhook.timeout, timeout, `${cc.metadata.name} ${hook} timeout matches HOOK_TIMEOUT`);
+      t.match(spec.webhook.url, new RegExp(`^http://atlas-metacontroller\\.atlas-metacontroller/hooks/${cc.metadata.name}/${hook}$`));
+    }
+  }
+});

@@ -8,6 +8,7 @@
  * error must never erase an Atlas id or a connection Secret.
  */
 import type { Logger } from 'pino';
+import { AtlasClient } from '../atlas/client.js';
 import { AtlasApiError, AtlasRateLimitedError, DeadlineExceededError } from '../atlas/errors.js';
 import { TimeBudget } from './budget.js';
 import { ConditionSet, observedConditions } from './conditions.js';
@@ -60,6 +61,13 @@ export async function runHook(
     env,
     stats: { atlasCalls: 0 },
     log,
+    atlas: (credentials) =>
+      new AtlasClient(env.atlasHttp, {
+        credentials,
+        signal: budget.signal,
+        deadline: performance.now() + budget.remainingMs(),
+        stats: ctx.stats,
+      }),
   };
   try {
     const work = hook === 'sync' ? controller.sync(ctx) : controller.finalize(ctx);

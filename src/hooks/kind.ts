@@ -8,12 +8,15 @@ import type { ConditionSet } from './conditions.js';
 import type { TimeBudget } from './budget.js';
 import type { KubeObject, ObjectMap, RelatedResourceRule } from './contract.js';
 import type { OperatorIdentity } from '../config/identity.js';
+import type { AtlasClient } from '../atlas/client.js';
+import type { AtlasCredentials } from '../atlas/credentials.js';
+import type { AtlasHttp } from '../atlas/http.js';
 
 /** Shared, request-independent services handed to every hook call. */
 export interface HookEnvironment {
   identity: OperatorIdentity;
-  /** The Atlas Admin API base URL, e.g. https://cloud.mongodb.com */
-  atlasDomain: string;
+  /** The Atlas Admin API, shared by every hook call (pools, nonces, read cache). */
+  atlasHttp: AtlasHttp;
   now(): Date;
 }
 
@@ -31,11 +34,13 @@ export interface HookContext {
   env: HookEnvironment;
   stats: HookStats;
   log: Logger;
+  /** An Atlas client for these credentials, bound to this call's time budget and counters. */
+  atlas(credentials: AtlasCredentials): AtlasClient;
 }
 
 export interface SyncResult {
   /** The kind's own status fields; the kernel adds conditions and observedGeneration. */
-  status: Record<string, unknown>;
+  status: object;
   /** Every child that should exist. Omitted: keep the observed children unchanged. */
   children?: KubeObject[];
   resyncAfterSeconds?: number;

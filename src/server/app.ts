@@ -21,6 +21,7 @@ export interface HookServerOptions {
   logger: Logger;
   env: HookEnvironment;
   kinds: KindController[];
+  metrics?: HookMetrics;
   /** Metacontroller's webhook timeout for our hooks. */
   hookTimeoutMs: number;
   /** How much of it a hook may spend working before it answers with what is unfinished. */
@@ -36,7 +37,7 @@ export interface HookServer {
 }
 
 export function buildHookServer(options: HookServerOptions): HookServer {
-  const metrics = createHookMetrics();
+  const metrics = options.metrics ?? createHookMetrics();
   let draining = false;
   const app = createFastify(options);
 

@@ -6,6 +6,9 @@ import { operatorIdentity } from '../config/identity.js';
 import type { KindController } from '../hooks/kind.js';
 import { buildHookServer, type HookServer } from './app.js';
 import { createLogger } from './logging.js';
+import { createHookMetrics } from './metrics.js';
+import { AtlasHttp } from '../atlas/http.js';
+import { createAtlasMetrics } from '../atlas/metrics.js';
 
 export const serveFlags = {
   port: { env: 'PORT', help: 'TCP port of the hook server', default: 8080, parse: parsers.port },
@@ -28,6 +31,13 @@ export const serveFlags = {
     help: 'time a hook may work before answering with what is unfinished (Go duration)',
     default: undefined as number | undefined,
     defaultText: '80% of --hook-timeout',
+    parse: parseDuration,
+  },
+  'atlas-read-cache': {
+    env: 'ATLAS_READ_CACHE',
+    help: 'how long a read from Atlas may be reused across hook calls (Go duration; 0 turns the cache off)',
+    default: 2_000,
+    defaultText: '2s',
     parse: parseDuration,
   },
   'operator-namespace': {
@@ -88,13 +98,21 @@ export async function startHookServer(
     globalSecretName: options['global-api-secret-name'] || undefined,
   });
   const hookTimeoutMs = options['hook-timeout'];
+  const metrics = createHookMetrics();
+  const atlasHttp = new AtlasHttp({
+    baseUrl: options['atlas-domain'],
+    logger,
+    metrics: createAtlasMetrics(metrics.registry),
+    readCacheMs: options['atlas-read-cache'],
+  });
   const server = buildHookServer({
     logger,
     kinds,
+    metrics,
     hookTimeoutMs,
     hookBudgetMs: options['hook-budget'] ?? Math.floor(hookTimeoutMs * 0.8),
     bodyLimitBytes: options['body-limit'],
-    env: { identity, atlasDomain: options['atlas-domain'], now: () => new Date() },
+    env: { identity, atlasHttp, now: () => new Date() },
   });
   const url = await server.app.listen({ port: options.port, host: options.host });
   logger.info(
@@ -108,6 +126,7 @@ export async function startHookServer(
     async shutdown() {
       server.startDraining();
       await server.app.close();
+      await atlasHttp.close();
     },
   };
 }

@@ -1,0 +1,57 @@
+/**
+ * AtlasProject, compatible with the official operator's atlas.mongodb.com/v1 manifests
+ * (../shared/reference/atlas-operator.md §1.2). One schema serves hook-side validation, the
+ * TypeScript types and the CRD (scripts/generate-crds.ts).
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { cel, CommonStatus, ResourceRef } from './common.js';
+
+export const ONE_ADDRESS_MESSAGE = "only one of the 'awsSecurityGroup', 'cidrBlock' or 'ipAddress' is required be specified";
+
+export const IpAccessListEntry = Type.Object(
+  {
+    ipAddress: Type.Optional(Type.String({ description: 'A single IPv4 or IPv6 address.' })),
+    cidrBlock: Type.Optional(Type.String({ description: 'A range of addresses in CIDR notation.' })),
+    awsSecurityGroup: Type.Optional(Type.String({ description: 'An AWS security group id (needs VPC peering).' })),
+    comment: Type.Optional(Type.String({ maxLength: 80 })),
+    deleteAfterDate: Type.Optional(Type.String({ description: 'ISO-8601 date and time after which Atlas removes the entry.' })),
+  },
+  cel(
+    '(has(self.ipAddress) ? 1 : 0) + (has(self.cidrBlock) ? 1 : 0) + (has(self.awsSecurityGroup) ? 1 : 0) == 1',
+    ONE_ADDRESS_MESSAGE,
+  ),
+);
+export type IpAccessListEntry = Static<typeof IpAccessListEntry>;
+
+export const AtlasProjectSpec = Type.Object({
+  name: Type.String({
+    minLength: 1,
+    maxLength: 64,
+    description: 'The Atlas project name. It cannot be changed: a new name would mean a new project.',
+    ...cel('self == oldSelf', 'spec.name cannot be changed; create a new AtlasProject for a new Atlas project'),
+  }),
+  connectionSecretRef: Type.Optional(ResourceRef),
+  projectIpAccessList: Type.Optional(Type.Array(IpAccessListEntry)),
+});
+export type AtlasProjectSpec = Static<typeof AtlasProjectSpec>;
+
+export const AtlasProjectStatus = Type.Object({
+  ...CommonStatus,
+  id: Type.Optional(Type.String({ description: 'The Atlas project id (groupId).' })),
+  expiredIpAccessList: Type.Optional(Type.Array(IpAccessListEntry)),
+});
+export type AtlasProjectStatus = Static<typeof AtlasProjectStatus>;
+
+export const atlasProjectKind = {
+  kind: 'AtlasProject',
+  plural: 'atlasprojects',
+  singular: 'atlasproject',
+  shortNames: ['ap'],
+  spec: AtlasProjectSpec,
+  status: AtlasProjectStatus,
+  printerColumns: [
+    { name: 'Name', type: 'string', jsonPath: '.spec.name' },
+    { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+    { name: 'Atlas ID', type: 'string', jsonPath: '.status.id' },
+  ],
+} as const;

@@ -1,0 +1,61 @@
+/**
+ * CustomResourceDefinitions from the TypeBox schemas, so the API server, the hooks and the
+ * types can never disagree. The output is structural: every node has a type.
+ */
+import type { TSchema } from '@sinclair/typebox';
+import { stringify } from 'yaml';
+import { GROUP } from './common.js';
+
+export interface KindDefinition {
+  kind: string;
+  plural: string;
+  singular: string;
+  shortNames: readonly string[];
+  spec: TSchema;
+  status: TSchema;
+  printerColumns: ReadonlyArray<{ name: string; type: string; jsonPath: string }>;
+}
+
+/** TypeBox output less what is not JSON Schema (symbols) and what Kubernetes refuses. */
+function toOpenApi(schema: TSchema): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(schema, (key, value) => (key === '$id' ? undefined : value)));
+}
+
+export function crd(kind: KindDefinition): Record<string, unknown> {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${kind.plural}.${GROUP}` },
+    spec: {
+      group: GROUP,
+      names: { kind: kind.kind, listKind: `${kind.kind}List`, plural: kind.plural, singular: kind.singular, shortNames: [...kind.shortNames] },
+      scope: 'Namespaced',
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          // Metacontroller ignores a parent CRD without the status subresource.
+          subresources: { status: {} },
+          additionalPrinterColumns: kind.printerColumns.map((c) => ({ ...c })),
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: {
+                apiVersion: { type: 'string' },
+                kind: { type: 'string' },
+                metadata: { type: 'object' },
+                spec: toOpenApi(kind.spec),
+                status: toOpenApi(kind.status),
+              },
+            },
+          },
+        },
+      ],
+    },
+  };
+}
+
+export function crdYaml(kind: KindDefinition): string {
+  return `# Generated from src/api by npm run generate:crds; do not edit.\n${stringify(crd(kind), { lineWidth: 0 })}`;
+}

@@ -1,0 +1,9 @@
+/** Every kind's schema, for the CRD generator and its test. */
+import { atlasProjectKind } from './atlasproject.js';
+import type { KindDefinition } from './crd.js';
+
+export const kindDefinitions: KindDefinition[] = [atlasProjectKind];
+
+export function crdFileName(kind: KindDefinition): string {
+  return `atlas.mongodb.com_${kind.plural}.yaml`;
+}

@@ -1,0 +1,247 @@
+/**
+ * AtlasProject: the Atlas project and its IP access list.
+ *
+ * Steps, each with its condition (the official operator's protocol): ValidationSucceeded,
+ * ProjectReady (credentials, then find or create the project), IPAccessListReady (the spec
+ * is authoritative; entries compared after Atlas's normalisation, so 192.0.2.15 and
+ * 192.0.2.15/32 never flip-flop). A sync where nothing differs writes nothing to Atlas.
+ */
+import { isIP } from 'node:net';
+import { Value } from '@sinclair/typebox/value';
+import { AtlasProjectSpec, ONE_ADDRESS_MESSAGE, type IpAccessListEntry } from '../api/atlasproject.js';
+import { API_VERSION, RESOURCE_POLICY_ANNOTATION } from '../api/common.js';
+import type { AccessListEntry, AtlasClient, Project } from '../atlas/client.js';
+import { AtlasApiError } from '../atlas/errors.js';
+import { credentialsFrom, projectCredentialsRef, secretRule, type SecretRef } from './credentials.js';
+import type { FinalizeResult, HookContext, KindController, SyncResult } from './kind.js';
+
+export const PROJECT_CONDITIONS = {
+  validation: 'ValidationSucceeded',
+  project: 'ProjectReady',
+  accessList: 'IPAccessListReady',
+} as const;
+
+/** Seconds until the next look while Atlas activates entries or deletes the project. */
+const RESYNC = { pending: 10, atlasError: 30, deleting: 5 } as const;
+
+interface ProjectStatusFields {
+  id?: string;
+  expiredIpAccessList?: IpAccessListEntry[];
+}
+
+type SpecCheck = { ok: true; spec: AtlasProjectSpec } | { ok: false; reason: string; message: string };
+
+export function checkProjectSpec(spec: unknown): SpecCheck {
+  const error = Value.Errors(AtlasProjectSpec, spec).First();
+  if (error) {
+    const field = `spec${error.path.replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.')}`;
+    return { ok: false, reason: 'ProjectSpecInvalid', message: `${field}: ${error.message}` };
+  }
+  const valid = spec as AtlasProjectSpec;
+  for (const [i, entry] of (valid.projectIpAccessList ?? []).entries()) {
+    const given = [entry.ipAddress, entry.cidrBlock, entry.awsSecurityGroup].filter((v) => v !== undefined);
+    if (given.length !== 1) {
+      return { ok: false, reason: 'ProjectIPAccessListInvalid', message: `spec.projectIpAccessList[${i}]: ${ONE_ADDRESS_MESSAGE}` };
+    }
+    if (entry.deleteAfterDate !== undefined && Number.isNaN(Date.parse(entry.deleteAfterDate))) {
+      return {
+        ok: false,
+        reason: 'ProjectIPAccessListInvalid',
+        message: `spec.projectIpAccessList[${i}].deleteAfterDate: "${entry.deleteAfterDate}" is not an ISO-8601 date`,
+      };
+    }
+  }
+  return { ok: true, spec: valid };
+}
+
+/** The key Atlas stores an entry under: an IP becomes its /32 (or /128) block. */
+export function accessListKey(entry: { ipAddress?: string; cidrBlock?: string; awsSecurityGroup?: string }): string {
+  if (entry.ipAddress !== undefined) {
+    return entry.ipAddress.includes('/') ? entry.ipAddress : `${entry.ipAddress}/${isIP(entry.ipAddress) === 6 ? 128 : 32}`;
+  }
+  return entry.cidrBlock ?? entry.awsSecurityGroup ?? '';
+}
+
+const sameDate = (a: string | undefined, b: string | undefined) =>
+  (a === undefined && b === undefined) || (a !== undefined && b !== undefined && Date.parse(a) === Date.parse(b));
+
+export interface AccessListPlan {
+  add: AccessListEntry[];
+  remove: string[];
+  desiredKeys: string[];
+  expired: IpAccessListEntry[];
+}
+
+/** What to send so Atlas holds exactly the active spec entries. Pure. */
+export function planAccessList(spec: IpAccessListEntry[], current: AccessListEntry[], now: Date): AccessListPlan {
+  const expired = spec.filter((e) => e.deleteAfterDate !== undefined && Date.parse(e.deleteAfterDate) <= now.getTime());
+  const active = spec.filter((e) => !expired.includes(e));
+  const currentByKey = new Map(current.map((e) => [accessListKey(e.cidrBlock ? { cidrBlock: e.cidrBlock } : e), e]));
+  const desiredKeys = active.map(accessListKey);
+  const add = active
+    .filter((entry) => {
+      const existing = currentByKey.get(accessListKey(entry));
+      return !existing || (existing.comment ?? '') !== (entry.comment ?? '') || !sameDate(existing.deleteAfterDate, entry.deleteAfterDate);
+    })
+    .map((entry) => ({ ...entry }));
+  const remove = [...currentByKey.keys()].filter((key) => !desiredKeys.includes(key));
+  return { add, remove, desiredKeys, expired };
+}
+
+function observedStatus(ctx: HookContext): ProjectStatusFields {
+  const status = (ctx.parent.status ?? {}) as ProjectStatusFields;
+  return {
+    ...(status.id ? { id: status.id } : {}),
+    ...(status.expiredIpAccessList?.length ? { expiredIpAccessList: status.expiredIpAccessList } : {}),
+  };
+}
+
+const isClientError = (error: unknown) => error instanceof AtlasApiError && error.httpStatus >= 400 && error.httpStatus < 500;
+
+async function findOrCreateProject(atlas: AtlasClient, knownId: string | undefined, name: string, orgId: string): Promise<Project> {
+  // By id first: a project renamed in the Atlas UI must not get a twin.
+  const byId = knownId ? await atlas.projects.get(knownId) : undefined;
+  if (byId) return byId;
+  const byName = await atlas.projects.getByName(name);
+  if (byName) return byName;
+  try {
+    return await atlas.projects.create({ name, orgId, withDefaultAlertsSettings: true });
+  } catch (error) {
+    // Created meanwhile (another replica, or a lost answer to our own create): adopt it.
+    if (error instanceof AtlasApiError && error.is('GROUP_ALREADY_EXISTS')) {
+      const adopted = await atlas.projects.getByName(name);
+      if (adopted) return adopted;
+    }
+    throw error;
+  }
+}
+
+async function syncProject(ctx: HookContext): Promise<SyncResult> {
+  const { conditions } = ctx;
+  const status = observedStatus(ctx);
+  const check = checkProjectSpec(ctx.parent.spec);
+  if (!check.ok) {
+    // Nothing to retry until the spec changes, and a spec change syncs again.
+    conditions.false(PROJECT_CONDITIONS.validation, check.reason, check.message);
+    return { status, children: [] };
+  }
+  conditions.true(PROJECT_CONDITIONS.validation);
+  const spec = check.spec;
+
+  const creds = credentialsFrom(ctx.related, projectCredentialsRef(ctx.parent, ctx.env.identity));
+  if (!creds.ok) {
+    // The Secret is a related object: adding or fixing it syncs again.
+    conditions.false(PROJECT_CONDITIONS.project, creds.reason, creds.message);
+    return { status, children: [] };
+  }
+  const atlas = ctx.atlas(creds.credentials);
+
+  let project: Project;
+  try {
+    project = await findOrCreateProject(atlas, status.id, spec.name, creds.credentials.orgId);
+  } catch (error) {
+    if (!(error instanceof AtlasApiError)) throw error;
+    conditions.false(PROJECT_CONDITIONS.project, 'ProjectNotCreatedInAtlas', error.message);
+    return { status, children: [], resyncAfterSeconds: isClientError(error) ? RESYNC.atlasError : RESYNC.pending };
+  }
+  status.id = project.id;
+  conditions.true(PROJECT_CONDITIONS.project);
+
+  const outcome = await syncAccessList(ctx, atlas, project.id, spec.projectIpAccessList ?? []);
+  if (outcome.expired.length > 0) status.expiredIpAccessList = outcome.expired;
+  else delete status.expiredIpAccessList;
+  return { status, children: [], ...(outcome.resyncAfterSeconds ? { resyncAfterSeconds: outcome.resyncAfterSeconds } : {}) };
+}
+
+async function syncAccessList(
+  ctx: HookContext,
+  atlas: AtlasClient,
+  groupId: string,
+  spec: IpAccessListEntry[],
+): Promise<{ expired: IpAccessListEntry[]; resyncAfterSeconds?: number }> {
+  const { conditions } = ctx;
+  const plan = planAccessList(spec, await atlas.accessList.list(groupId), ctx.env.now());
+  try {
+    // Add before removing, so a rejected entry leaves what already works in place.
+    if (plan.add.length > 0) await atlas.accessList.add(groupId, plan.add);
+    for (const key of plan.remove) {
+      await atlas.accessList.delete(groupId, key).catch((error: unknown) => {
+        if (!(error instanceof AtlasApiError && error.httpStatus === 404)) throw error;
+      });
+    }
+  } catch (error) {
+    if (!(error instanceof AtlasApiError)) throw error;
+    conditions.false(PROJECT_CONDITIONS.accessList, 'ProjectIPAccessListNotCreatedInAtlas', error.message);
+    // A rejected entry stays rejected until the spec changes; anything else is retried.
+    return { expired: plan.expired, ...(isClientError(error) ? {} : { resyncAfterSeconds: RESYNC.atlasError }) };
+  }
+  const changed = plan.add.length + plan.remove.length > 0;
+  const wasActive = ctx.conditions.get(PROJECT_CONDITIONS.accessList)?.status === 'True';
+  if (changed || !wasActive) {
+    for (const key of plan.desiredKeys) {
+      const state = await atlas.accessList.status(groupId, key);
+      if (state !== 'ACTIVE') {
+        conditions.false(
+          PROJECT_CONDITIONS.accessList,
+          'ProjectIPAccessListNotActive',
+          `${key} IP Access List is not yet active, current state: ${state}`,
+        );
+        return { expired: plan.expired, resyncAfterSeconds: RESYNC.pending };
+      }
+    }
+  }
+  conditions.true(PROJECT_CONDITIONS.accessList);
+  return { expired: plan.expired };
+}
+
+const KEEP_HINT = `add the annotation ${RESOURCE_POLICY_ANNOTATION}: keep to release the AtlasProject and leave the Atlas project in place`;
+
+async function finalizeProject(ctx: HookContext): Promise<FinalizeResult> {
+  const { conditions } = ctx;
+  const status = observedStatus(ctx);
+  const waiting = (message: string, resyncAfterSeconds: number): FinalizeResult => {
+    conditions.false(PROJECT_CONDITIONS.project, 'AtlasFinalizerNotRemoved', message);
+    return { status, children: [], finalized: false, resyncAfterSeconds };
+  };
+  if (ctx.parent.metadata.annotations?.[RESOURCE_POLICY_ANNOTATION] === 'keep') {
+    return { status, children: [], finalized: true };
+  }
+  const ref: SecretRef = projectCredentialsRef(ctx.parent, ctx.env.identity);
+  const creds = credentialsFrom(ctx.related, ref);
+  if (!creds.ok) return waiting(`${creds.message}: the Atlas project cannot be deleted without credentials; ${KEEP_HINT}`, RESYNC.atlasError);
+  const atlas = ctx.atlas(creds.credentials);
+  const name = (ctx.parent.spec as { name?: string } | undefined)?.name;
+  try {
+    const project = status.id ? await atlas.projects.get(status.id) : name ? await atlas.projects.getByName(name) : undefined;
+    if (!project) return { status, children: [], finalized: true };
+    try {
+      await atlas.projects.delete(project.id);
+    } catch (error) {
+      if (!(error instanceof AtlasApiError && error.is('CANNOT_CLOSE_GROUP_ACTIVE_ATLAS_CLUSTERS'))) throw error;
+      const clusters = await atlas.clusters.list(project.id).catch(() => []);
+      const names = clusters.map((c) => c.name).join(', ') || 'clusters';
+      return waiting(
+        `the Atlas project ${project.name} (${project.id}) still has clusters: ${names}; it is deleted once they are gone (${error.message})`,
+        RESYNC.atlasError,
+      );
+    }
+    // Deleted only once Atlas says it is gone.
+    if (await atlas.projects.get(project.id)) return waiting(`the Atlas project ${project.id} is being deleted`, RESYNC.deleting);
+    return { status, children: [], finalized: true };
+  } catch (error) {
+    if (!(error instanceof AtlasApiError)) throw error;
+    if (error.httpStatus === 401 || error.httpStatus === 403) {
+      return waiting(`Atlas refused the credentials in Secret ${ref.namespace}/${ref.name} (${error.message}); ${KEEP_HINT}`, RESYNC.atlasError);
+    }
+    return waiting(error.message, RESYNC.atlasError);
+  }
+}
+
+export const atlasProject: KindController = {
+  kind: 'AtlasProject',
+  apiVersion: API_VERSION,
+  route: 'atlasproject',
+  customize: (parent, env) => [secretRule(projectCredentialsRef(parent, env.identity))],
+  sync: syncProject,
+  finalize: finalizeProject,
+};

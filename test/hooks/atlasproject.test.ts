@@ -1,0 +1,180 @@
+import t from 'tap';
+import { DEMO_ORG } from '../../src/sim/server.js';
+import { conditionsOf, demoCredentials, secret, startOperator, type Obj } from '../helpers/operator.js';
+
+const credentials = secret('team-a', 'atlas-keys', demoCredentials);
+
+function project(spec: Obj, metadata: Obj = {}): Obj {
+  return {
+    apiVersion: 'atlas.mongodb.com/v1',
+    kind: 'AtlasProject',
+    metadata: { name: 'my-project', namespace: 'team-a', uid: 'uid-1', generation: 1, ...metadata },
+    spec: { name: 'Test Atlas Operator Project', connectionSecretRef: { name: 'atlas-keys' }, ...spec },
+  };
+}
+
+t.test('the seed workflow: Ready=False, the Atlas error for a bad address, Ready after the fix', async (t) => {
+  const op = await startOperator(t);
+  const p = project({ projectIpAccessList: [{ ipAddress: '192.0.2.15', comment: 'IP address for Application Server A' }, { ipAddress: '192.0.2.1dfdfd5' }] });
+  const first = await op.sync('atlasproject', p, [credentials]);
+  const c = conditionsOf(p);
+  t.equal(c.Ready!.status, 'False');
+  t.equal(c.ProjectReady!.status, 'True');
+  t.equal(c.IPAccessListReady!.reason, 'ProjectIPAccessListNotCreatedInAtlas');
+  t.equal(
+    c.IPAccessListReady!.message,
+    `POST ${op.sim.url}/api/atlas/v2/groups/${p.status.id}/accessList: 400 (request "INVALID_IP_ADDRESS_OR_CIDR_NOTATION") The address 192.0.2.1dfdfd5 must be in valid IP address or CIDR notation.`,
+  );
+  t.equal(c.Ready!.message, c.IPAccessListReady!.message, 'Ready says why');
+  t.notOk('resyncAfterSeconds' in first, 'a rejected entry is not retried until the spec changes');
+  t.match(p.status.id, /^[a-f0-9]{24}$/);
+
+  p.spec.projectIpAccessList = [{ ipAddress: '192.0.2.15', comment: 'IP address for Application Server A' }];
+  p.metadata.generation = 2;
+  const pending = await op.sync('atlasproject', p, [credentials]);
+  t.equal(conditionsOf(p).IPAccessListReady!.reason, 'ProjectIPAccessListNotActive');
+  t.equal(conditionsOf(p).IPAccessListReady!.message, '192.0.2.15/32 IP Access List is not yet active, current state: PENDING');
+  t.equal(pending.resyncAfterSeconds, 10);
+  op.sim.control.advance(30);
+  await op.sync('atlasproject', p, [credentials]);
+  t.equal(conditionsOf(p).Ready!.status, 'True');
+  t.same(Object.keys(conditionsOf(p)), ['Ready', 'ValidationSucceeded', 'ProjectReady', 'IPAccessListReady']);
+  t.equal(p.status.observedGeneration, 2);
+  t.same(op.sim.control.state().projects[0]!.accessList, [{ cidrBlock: '192.0.2.15/32', ipAddress: '192.0.2.15', comment: 'IP address for Application Server A' }]);
+});
+
+t.test('steady state: no Atlas writes, byte-identical answers', async (t) => {
+  const op = await startOperator(t, { provisionSeconds: 0 });
+  const p = project({ projectIpAccessList: [{ ipAddress: '192.0.2.15' }, { cidrBlock: '203.0.113.0/24' }] });
+  await op.sync('atlasproject', p, [credentials]);
+  await op.sync('atlasproject', p, [credentials]);
+  t.equal(conditionsOf(p).Ready!.status, 'True');
+  const writes = op.writes();
+  const a = await op.sync('atlasproject', p, [credentials]);
+  const b = await op.sync('atlasproject', p, [credentials]);
+  t.equal(op.writes(), writes, 'no POST, PATCH or DELETE reached Atlas');
+  t.equal(a.text, b.text, 'identical requests, identical bytes');
+  t.notOk(a.text.includes(DEMO_ORG.privateKey), 'no key in the answer');
+});
+
+t.test('entries added behind our back are removed; expired ones are not sent', async (t) => {
+  const op = await startOperator(t, { provisionSeconds: 0 });
+  const soon = new Date(Date.now() + 3600_000).toISOString();
+  const p = project({ projectIpAccessList: [{ cidrBlock: '203.0.113.0/24' }, { ipAddress: '198.51.100.7', deleteAfterDate: soon }] });
+  await op.sync('atlasproject', p, [credentials]);
+  const atlas = (await import('../helpers/sim.js')).demoKey;
+  const { AtlasHttp } = await import('../../src/atlas/http.js');
+  const { AtlasClient } = await import('../../src/atlas/client.js');
+  const http = new AtlasHttp({ baseUrl: op.sim.url, readCacheMs: 0 });
+  t.teardown(() => http.close());
+  await new AtlasClient(http, { credentials: atlas }).accessList.add(p.status.id, [{ ipAddress: '192.0.2.99', comment: 'added in the UI' }]);
+  await op.sync('atlasproject', p, [credentials]);
+  t.same(op.sim.control.state().projects[0]!.accessList.map((e) => e.cidrBlock).sort(), ['198.51.100.7/32', '203.0.113.0/24']);
+  // The hook server runs on real time: an entry whose date has passed stands for expiry.
+  p.spec.projectIpAccessList[1].deleteAfterDate = new Date(Date.now() - 1000).toISOString();
+  await op.sync('atlasproject', p, [credentials]);
+  t.same(p.status.expiredIpAccessList, [p.spec.projectIpAccessList[1]]);
+  t.same(op.sim.control.state().projects[0]!.accessList.map((e) => e.cidrBlock), ['203.0.113.0/24']);
+  t.equal(conditionsOf(p).Ready!.status, 'True');
+});
+
+t.test('an existing project of that name is adopted, not duplicated', async (t) => {
+  const op = await startOperator(t, { provisionSeconds: 0 });
+  const { AtlasHttp } = await import('../../src/atlas/http.js');
+  const { AtlasClient } = await import('../../src/atlas/client.js');
+  const http = new AtlasHttp({ baseUrl: op.sim.url, readCacheMs: 0 });
+  t.teardown(() => http.close());
+  const existing = await new AtlasClient(http, { credentials: (await import('../helpers/sim.js')).demoKey }).projects.create({
+    name: 'Test Atlas Operator Project',
+    orgId: DEMO_ORG.id,
+  });
+  const p = project({});
+  await op.sync('atlasproject', p, [credentials]);
+  t.equal(p.status.id, existing.id);
+  t.equal(op.sim.control.state().projects.length, 1);
+});
+
+t.test('credentials: missing Secret, missing keys, the global Secret', async (t) => {
+  const op = await startOperator(t, { provisionSeconds: 0 });
+  const p = project({});
+  await op.sync('atlasproject', p, []);
+  t.same(conditionsOf(p).ProjectReady, {
+    ...conditionsOf(p).ProjectReady,
+    status: 'False',
+    reason: 'AtlasCredentialsNotProvided',
+    message: 'Secret "atlas-keys" not found in namespace "team-a"',
+  });
+  await op.sync('atlasproject', p, [secret('team-a', 'atlas-keys', { orgId: DEMO_ORG.id, publicApiKey: DEMO_ORG.publicKey })]);
+  t.equal(conditionsOf(p).ProjectReady!.message, 'the following fields are missing in the Secret team-a/atlas-keys: [privateApiKey]');
+  t.equal(op.sim.control.state().projects.length, 0, 'nothing was created');
+
+  const global = project({ connectionSecretRef: undefined });
+  t.same((await op.customize('atlasproject', global)).relatedResources, [
+    { apiVersion: 'v1', resource: 'secrets', namespace: 'atlas-system', names: ['atlas-metacontroller-api-key'] },
+  ]);
+  t.same((await op.customize('atlasproject', p)).relatedResources, [{ apiVersion: 'v1', resource: 'secrets', namespace: 'team-a', names: ['atlas-keys'] }]);
+  await op.sync('atlasproject', global, [secret('atlas-system', 'atlas-metacontroller-api-key', demoCredentials)]);
+  t.equal(conditionsOf(global).Ready!.status, 'True', 'the global Secret serves projects without a connectionSecretRef');
+});
+
+t.test('a spec that got past an older CRD is reported, not sent', async (t) => {
+  const op = await startOperator(t, { provisionSeconds: 0 });
+  const p = project({ projectIpAccessList: [{ ipAddress: '192.0.2.1', cidrBlock: '192.0.2.0/24' }] });
+  await op.sync('atlasproject', p, [credentials]);
+  t.match(conditionsOf(p).ValidationSucceeded, {
+    status: 'False',
+    reason: 'ProjectIPAccessListInvalid',
+    message: "spec.projectIpAccessList[0]: only one of the 'awsSecurityGroup', 'cidrBlock' or 'ipAddress' is required be specified",
+  });
+  t.equal(op.writes(), 0);
+});
+
+t.test('finalize: deletes, keeps, waits for clusters, explains missing credentials', async (t) => {
+  const op = await startOperator(t, { provisionSeconds: 0 });
+  const p = project({});
+  await op.sync('atlasproject', p, [credentials]);
+  const kept = project({ name: 'Kept Project' }, { name: 'kept', annotations: { 'mongodb.com/atlas-resource-policy': 'keep' } });
+  await op.sync('atlasproject', kept, [credentials]);
+
+  const keep = await op.finalize('atlasproject', kept, [credentials]);
+  t.equal(keep.finalized, true);
+  t.ok(op.sim.control.state().projects.some((x) => x.name === 'Kept Project'), 'keep leaves the Atlas project');
+
+  const noCredentials = await op.finalize('atlasproject', p, []);
+  t.equal(noCredentials.finalized, false);
+  t.match(conditionsOf(p).ProjectReady!.message, /cannot be deleted without credentials; add the annotation mongodb.com\/atlas-resource-policy: keep/);
+
+  const { AtlasHttp } = await import('../../src/atlas/http.js');
+  const { AtlasClient } = await import('../../src/atlas/client.js');
+  const http = new AtlasHttp({ baseUrl: op.sim.url, readCacheMs: 0 });
+  t.teardown(() => http.close());
+  const atlas = new AtlasClient(http, { credentials: (await import('../helpers/sim.js')).demoKey });
+  await atlas.clusters.create(p.status.id, {
+    name: 'c1',
+    clusterType: 'REPLICASET',
+    replicationSpecs: [{ regionConfigs: [{ providerName: 'AWS', regionName: 'US_EAST_1', electableSpecs: { instanceSize: 'M10', nodeCount: 3 } }] }],
+  });
+  const blocked = await op.finalize('atlasproject', p, [credentials]);
+  t.equal(blocked.finalized, false);
+  t.equal(blocked.resyncAfterSeconds, 30);
+  t.match(conditionsOf(p).ProjectReady!.message, /still has clusters: c1/);
+  await atlas.clusters.delete(p.status.id, 'c1');
+  op.sim.control.advance(1);
+  const done = await op.finalize('atlasproject', p, [credentials]);
+  t.equal(done.finalized, true);
+  t.notOk(op.sim.control.state().projects.some((x) => x.name === 'Test Atlas Operator Project'), 'the Atlas project is gone');
+  const again = await op.finalize('atlasproject', p, [credentials]);
+  t.equal(again.finalized, true, 'finalize stays idempotent');
+});
+
+t.test('revoked credentials at delete time say so', async (t) => {
+  const op = await startOperator(t, { provisionSeconds: 0 });
+  const p = project({});
+  await op.sync('atlasproject', p, [credentials]);
+  const revoked = secret('team-a', 'atlas-keys', { ...demoCredentials, privateApiKey: 'revoked-key' });
+  const res = await op.finalize('atlasproject', p, [revoked]);
+  t.equal(res.finalized, false);
+  t.match(conditionsOf(p).ProjectReady!.message, /Atlas refused the credentials in Secret team-a\/atlas-keys .*401.*add the annotation mongodb.com\/atlas-resource-policy: keep/);
+  t.notMatch(res.text, /revoked-key/);
+  t.equal(op.sim.control.state().projects.length, 1, 'nothing was deleted');
+});
