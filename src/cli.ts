@@ -1,6 +1,7 @@
 /** The `atlas-metacontroller` command: serve | demo. */
 import { flagHelp, UsageError } from './config/flags.js';
 import { allKinds } from './kinds.js';
+import { runDemo, demoFlags } from './demo/demo.js';
 import { createLogger } from './server/logging.js';
 import { runSimulator, simFlags } from './sim/command.js';
 import { exitOnSignals, parseServeOptions, serveFlags, startHookServer } from './server/serve.js';
@@ -10,7 +11,7 @@ const USAGE = `usage: atlas-metacontroller <command> [flags]
 commands:
   serve   the hook server Metacontroller calls
   sim     a local Atlas Admin API simulator, for tests, demos and CI
-  demo    run the hook server for local experiments (grows with the kinds)
+  demo    the simulator and the hook server, with the examples played through them
 
 Run "atlas-metacontroller <command> --help" for its flags.`;
 
@@ -22,8 +23,16 @@ async function main(argv: string[]): Promise<void> {
   }
   const wantsHelp = rest.includes('--help') || rest.includes('-h');
   switch (command) {
-    case 'serve':
     case 'demo': {
+      if (wantsHelp) {
+        console.log(`usage: atlas-metacontroller demo [flags]\n\nflags (each also read from its env var):\n${flagHelp(demoFlags)}`);
+        return;
+      }
+      const demo = await runDemo(rest, process.env);
+      if (!rest.includes('--exit') && process.env.DEMO_EXIT !== 'true') exitOnSignals(demo.close, createLogger('info'));
+      return;
+    }
+    case 'serve': {
       if (wantsHelp) {
         console.log(`usage: atlas-metacontroller ${command} [flags]\n\nflags (each also read from its env var):\n${flagHelp(serveFlags)}`);
         return;

@@ -1,0 +1,64 @@
+/**
+ * `atlas-metacontroller demo`: the simulator and the hook server in one process, and the
+ * example objects played through them as Metacontroller would, printing each object's
+ * conditions as they change. Time is the simulator's: it moves forward by each answer's
+ * resyncAfterSeconds, so a cluster's minutes of provisioning pass at once.
+ */
+import { parseFlags, parsers, type FlagSpecs } from '../config/flags.js';
+import type { KubeObject } from '../hooks/contract.js';
+import { allKinds } from '../kinds.js';
+import { createLogger } from '../server/logging.js';
+import { parseServeOptions, startHookServer } from '../server/serve.js';
+import { startSimulator } from '../sim/server.js';
+import { conditions, MetacontrollerDriver } from './driver.js';
+import { loadManifests } from './objects.js';
+import { examplesDir } from './payloads.js';
+
+export const demoFlags = {
+  port: { env: 'PORT', help: 'TCP port of the hook server', default: 8080, parse: parsers.port },
+  'sim-port': { env: 'SIM_PORT', help: 'TCP port of the Atlas simulator', default: 9090, parse: parsers.port },
+  'log-level': { env: 'LOG_LEVEL', help: 'log level of the hook server', default: 'warn', parse: parsers.logLevel },
+  exit: { env: 'DEMO_EXIT', help: 'stop after playing the examples instead of serving on', default: false, parse: parsers.boolean, kind: 'boolean' },
+} satisfies FlagSpecs;
+
+export interface Demo {
+  hooksUrl: string;
+  simUrl: string;
+  close(): Promise<void>;
+}
+
+/** The typo in examples/atlasproject-invalid-ip.yaml, and the address the demo fixes it to. */
+const TYPO = { from: '192.0.2.1dfdfd5', to: '192.0.2.16' };
+
+export async function runDemo(argv: string[], env: NodeJS.ProcessEnv, print: (line: string) => void = console.log): Promise<Demo> {
+  const values = parseFlags(demoFlags, argv, env);
+  const sim = await startSimulator({ port: values['sim-port'], provisionSeconds: 60 });
+  const serve = parseServeOptions(['--port', String(values.port), '--host', '127.0.0.1', '--atlas-domain', sim.url, '--atlas-read-cache', '0'], {});
+  const hooks = await startHookServer(serve, allKinds(), createLogger(values['log-level']));
+  const objects = loadManifests(examplesDir);
+  const driver = new MetacontrollerDriver({ hooksUrl: hooks.url, objects, advance: (s) => sim.control.advance(s), print });
+
+  print(`Atlas simulator: ${sim.url}   hook server: ${hooks.url}`);
+  print('Playing examples/*.yaml through the hooks as Metacontroller would:\n');
+  for (const parent of objects.filter((o) => o.kind === 'AtlasProject')) await driver.reconcile(parent);
+
+  const broken = objects.find((o) => JSON.stringify(o.spec ?? {}).includes(TYPO.from));
+  if (broken && conditions(broken).find((c) => c.type === 'Ready')?.status === 'False') {
+    print(`\nFixing the typo in ${broken.metadata.namespace}/${broken.metadata.name}: ${TYPO.from} → ${TYPO.to}`);
+    const spec = JSON.parse(JSON.stringify(broken.spec).replace(TYPO.from, TYPO.to)) as KubeObject['spec'];
+    broken.spec = spec;
+    broken.metadata.generation = (broken.metadata.generation ?? 1) + 1;
+    await driver.reconcile(broken);
+  }
+
+  print(`\nIn the simulator now: ${JSON.stringify(sim.control.state().projects.map((p) => ({ name: p.name, accessList: p.accessList.map((e) => e.cidrBlock) })))}`);
+  print(`\nReplay a hook yourself:  curl -s ${hooks.url}/hooks/atlasproject/sync -H 'content-type: application/json' -d @examples/hooks/atlasproject-my-project-sync.json`);
+  print(`Ask the simulator:       curl -s --digest -u demopubk:demo-private-key-not-a-secret -H 'Accept: application/vnd.atlas.2023-01-01+json' ${sim.url}/api/atlas/v2/groups`);
+  const close = async () => {
+    await hooks.shutdown();
+    await sim.close();
+  };
+  if (values.exit) await close();
+  else print('\nServing until Ctrl-C.');
+  return { hooksUrl: hooks.url, simUrl: sim.url, close };
+}

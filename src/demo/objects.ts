@@ -1,0 +1,53 @@
+/**
+ * Kubernetes objects as Metacontroller hands them to hooks: read from manifests, with
+ * stringData folded into base64 data as the API server stores it, and grouped in v2 maps.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
+import type { KubeObject, ObjectMap, RelatedResourceRule } from '../hooks/contract.js';
+
+export function loadManifests(dir: URL): KubeObject[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .flatMap((f) => parseAllDocuments(readFileSync(new URL(f, dir), 'utf8')).map((d) => d.toJSON() as KubeObject))
+    .map(asStored);
+}
+
+/** What the API server would hand back: stringData merged into base64 data, a uid, a generation. */
+export function asStored(object: KubeObject): KubeObject {
+  const stored = structuredClone(object) as KubeObject & { stringData?: Record<string, string>; data?: Record<string, string> };
+  if (stored.stringData) {
+    stored.data = { ...stored.data };
+    for (const [key, value] of Object.entries(stored.stringData)) stored.data[key] = Buffer.from(value).toString('base64');
+    delete stored.stringData;
+  }
+  stored.metadata = { generation: 1, uid: `uid-${object.metadata.namespace}-${object.metadata.name}`, ...stored.metadata };
+  return stored;
+}
+
+const KIND_OF_RESOURCE: Record<string, string> = {
+  secrets: 'Secret',
+  atlasprojects: 'AtlasProject',
+  atlasclusters: 'AtlasCluster',
+  atlasdatabaseusers: 'AtlasDatabaseUser',
+};
+
+function matches(object: KubeObject, rule: RelatedResourceRule): boolean {
+  if (object.apiVersion !== rule.apiVersion || object.kind !== KIND_OF_RESOURCE[rule.resource]) return false;
+  if (rule.namespace !== undefined && object.metadata.namespace !== rule.namespace) return false;
+  if (rule.names && !rule.names.includes(object.metadata.name)) return false;
+  const wanted = rule.labelSelector?.matchLabels ?? {};
+  return Object.entries(wanted).every(([k, v]) => object.metadata.labels?.[k] === v);
+}
+
+/** The related objects Metacontroller would send for these customize rules. */
+export function relatedFor(rules: RelatedResourceRule[], objects: KubeObject[]): ObjectMap {
+  return objectMap(objects.filter((o) => rules.some((rule) => matches(o, rule))));
+}
+
+export function objectMap(objects: KubeObject[]): ObjectMap {
+  const map: ObjectMap = {};
+  for (const o of objects) (map[`${o.kind}.${o.apiVersion}`] ??= {})[`${o.metadata.namespace}/${o.metadata.name}`] = o;
+  return map;
+}
