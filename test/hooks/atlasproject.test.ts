@@ -55,6 +55,13 @@ t.test('steady state: no Atlas writes, byte-identical answers', async (t) => {
   t.equal(op.writes(), writes, 'no POST, PATCH or DELETE reached Atlas');
   t.equal(a.text, b.text, 'identical requests, identical bytes');
   t.notOk(a.text.includes(DEMO_ORG.privateKey), 'no key in the answer');
+  const logs = op.hooks.logText();
+  t.match(logs, /"msg":"atlas call"/, 'each Atlas call is logged at debug');
+  t.notOk(logs.includes(DEMO_ORG.privateKey) || logs.includes(Buffer.from(DEMO_ORG.privateKey).toString('base64')), 'no key in any log line');
+  const metrics = (await op.hooks.get('/metrics')).text;
+  t.match(metrics, /atlas_metacontroller_atlas_requests_total\{method="GET",route="\/api\/atlas\/v2\/groups\/\{groupId\}\/accessList",status="200"\} \d+/);
+  t.match(metrics, /atlas_metacontroller_atlas_requests_total\{method="GET",route="[^"]+",status="401"\} 1/, 'one challenge for the whole run');
+  t.match(metrics, /atlas_metacontroller_atlas_request_duration_seconds_count/);
 });
 
 t.test('entries added behind our back are removed; expired ones are not sent', async (t) => {
