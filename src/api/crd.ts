@@ -16,9 +16,21 @@ export interface KindDefinition {
   printerColumns: ReadonlyArray<{ name: string; type: string; jsonPath: string }>;
 }
 
-/** TypeBox output less what is not JSON Schema (symbols) and what Kubernetes refuses. */
+/**
+ * TypeBox output less what is not JSON Schema (symbols) and what Kubernetes refuses: a
+ * Record's patternProperties becomes additionalProperties, the structural form of a map.
+ */
 function toOpenApi(schema: TSchema): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(schema, (key, value) => (key === '$id' ? undefined : value)));
+  return JSON.parse(
+    JSON.stringify(schema, (key, value) => {
+      if (key === '$id') return undefined;
+      if (value && typeof value === 'object' && value.patternProperties) {
+        const { patternProperties, ...rest } = value;
+        return { ...rest, additionalProperties: Object.values(patternProperties)[0] };
+      }
+      return value;
+    }),
+  );
 }
 
 export function crd(kind: KindDefinition): Record<string, unknown> {

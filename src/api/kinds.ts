@@ -1,8 +1,9 @@
 /** Every kind's schema, for the CRD generator and its test. */
+import { atlasClusterKind } from './atlascluster.js';
 import { atlasProjectKind } from './atlasproject.js';
 import type { KindDefinition } from './crd.js';
 
-export const kindDefinitions: KindDefinition[] = [atlasProjectKind];
+export const kindDefinitions: KindDefinition[] = [atlasProjectKind, atlasClusterKind];
 
 export function crdFileName(kind: KindDefinition): string {
   return `atlas.mongodb.com_${kind.plural}.yaml`;

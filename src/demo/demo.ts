@@ -2,7 +2,7 @@
  * `atlas-metacontroller demo`: the simulator and the hook server in one process, and the
  * example objects played through them as Metacontroller would, printing each object's
  * conditions as they change. Time is the simulator's: it moves forward by each answer's
- * resyncAfterSeconds, so a cluster's minutes of provisioning pass at once.
+ * resyncAfterSeconds, so a cluster's ten minutes of provisioning pass at once.
  */
 import { parseFlags, parsers, type FlagSpecs } from '../config/flags.js';
 import type { KubeObject } from '../hooks/contract.js';
@@ -32,7 +32,8 @@ const TYPO = { from: '192.0.2.1dfdfd5', to: '192.0.2.16' };
 
 export async function runDemo(argv: string[], env: NodeJS.ProcessEnv, print: (line: string) => void = console.log): Promise<Demo> {
   const values = parseFlags(demoFlags, argv, env);
-  const sim = await startSimulator({ port: values['sim-port'], provisionSeconds: 60 });
+  // Access-list activation takes a minute, a cluster ten, in simulated time.
+  const sim = await startSimulator({ port: values['sim-port'], provisionSeconds: 600 });
   const serve = parseServeOptions(['--port', String(values.port), '--host', '127.0.0.1', '--atlas-domain', sim.url, '--atlas-read-cache', '0'], {});
   const hooks = await startHookServer(serve, allKinds(), createLogger(values['log-level']));
   const objects = loadManifests(examplesDir);
@@ -51,7 +52,13 @@ export async function runDemo(argv: string[], env: NodeJS.ProcessEnv, print: (li
     await driver.reconcile(broken);
   }
 
-  print(`\nIn the simulator now: ${JSON.stringify(sim.control.state().projects.map((p) => ({ name: p.name, accessList: p.accessList.map((e) => e.cidrBlock) })))}`);
+  print('');
+  for (const parent of objects.filter((o) => o.kind === 'AtlasCluster')) {
+    const { stateName, mongoDBVersion, connectionStrings } = (await driver.reconcile(parent)).status as Record<string, any>;
+    print(`  status: ${stateName}, MongoDB ${mongoDBVersion}, ${connectionStrings?.standardSrv ?? 'no connection string yet'}`);
+  }
+
+  print(`\nIn the simulator now: ${JSON.stringify(sim.control.state().projects.map((p) => ({ name: p.name, accessList: p.accessList.map((e) => e.cidrBlock), clusters: p.clusters.map((c) => `${c.name} ${c.stateName}`) })))}`);
   print(`\nReplay a hook yourself:  curl -s ${hooks.url}/hooks/atlasproject/sync -H 'content-type: application/json' -d @examples/hooks/atlasproject-my-project-sync.json`);
   print(`Ask the simulator:       curl -s --digest -u demopubk:demo-private-key-not-a-secret -H 'Accept: application/vnd.atlas.2023-01-01+json' ${sim.url}/api/atlas/v2/groups`);
   const close = async () => {

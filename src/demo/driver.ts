@@ -47,8 +47,9 @@ export class MetacontrollerDriver {
   }
 
   /** Sync until Ready, or until nothing is scheduled, or `rounds` run out; prints each change. */
-  async reconcile(parent: KubeObject, rounds = 12): Promise<KubeObject> {
+  async reconcile(parent: KubeObject, rounds = 100): Promise<KubeObject> {
     let previous = '';
+    let simulated = 0;
     for (let round = 1; round <= rounds; round++) {
       const response = await post<{ status: Record<string, unknown>; resyncAfterSeconds?: number }>(
         `${this.options.hooksUrl}/hooks/${routeOf(parent)}/sync`,
@@ -56,11 +57,14 @@ export class MetacontrollerDriver {
       );
       parent.status = response.status;
       const summary = describe(parent);
-      if (summary !== previous) this.options.print(`${parent.kind} ${parent.metadata.namespace}/${parent.metadata.name} (sync ${round}): ${summary}`);
+      if (summary !== previous) {
+        this.options.print(`${parent.kind} ${parent.metadata.namespace}/${parent.metadata.name} (sync ${round}, +${simulated}s): ${summary}`);
+      }
       previous = summary;
       const ready = conditions(parent).find((c) => c.type === 'Ready')?.status === 'True';
       if (ready || !response.resyncAfterSeconds) break;
       this.options.advance(response.resyncAfterSeconds);
+      simulated += response.resyncAfterSeconds;
     }
     return parent;
   }

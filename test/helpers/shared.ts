@@ -74,9 +74,18 @@ function recordedOverrides(schemas: Json): Json {
     if (Array.isArray(props.readPreference?.enum)) {
       props.readPreference.enum = [...props.readPreference.enum, ...props.readPreference.enum.map((v: string) => v.toLowerCase())];
     }
-    // The spec types regionName as an object around its enums; Atlas sends "US_EAST_1".
-    if (props.regionName?.type === 'object') delete props.regionName.type;
   }
+  // The spec types some enum choices as objects (regionName, min/maxInstanceSize); Atlas
+  // sends and takes strings ("US_EAST_1", "M40").
+  const untypeEnumChoices = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(untypeEnumChoices);
+    if (!node || typeof node !== 'object') return;
+    const n = node as Json;
+    const choices = n.anyOf ?? n.oneOf;
+    if (n.type === 'object' && Array.isArray(choices) && choices.every((c: Json) => Array.isArray(c.enum))) delete n.type;
+    Object.values(n).forEach(untypeEnumChoices);
+  };
+  untypeEnumChoices(schemas);
   return schemas;
 }
 
@@ -134,6 +143,19 @@ export class SpecValidator {
     // Deletes answer 202 {} in the recordings where the spec documents no body.
     if (!validate && status === 202 && JSON.stringify(body) === '{}') return undefined;
     if (!validate) return `no schema in the spec for ${key}`;
+    return validate(body) ? undefined : this.ajv.errorsText(validate.errors, { dataVar: 'body' });
+  }
+
+  /** Errors for a request body, against the operation's requestBody schema for that media type. */
+  validateRequest(method: string, route: string, mediaType: string, body: unknown): string | undefined {
+    const key = `request ${method} ${route} ${mediaType}`;
+    if (!this.compiled.has(key)) {
+      const operation = this.spec.paths[SpecValidator.specPath(route)]?.[method.toLowerCase()];
+      const schema = operation?.requestBody?.content?.[mediaType]?.schema;
+      this.compiled.set(key, schema ? this.ajv.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"atlas#/components/'))) : undefined);
+    }
+    const validate = this.compiled.get(key);
+    if (!validate) return `no request schema in the spec for ${key}`;
     return validate(body) ? undefined : this.ajv.errorsText(validate.errors, { dataVar: 'body' });
   }
 

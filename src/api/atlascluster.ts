@@ -1,0 +1,105 @@
+/**
+ * AtlasCluster in the seed-era official operator's shape (../shared/reference/
+ * atlas-operator.md §1.3). Atlas's v2 API no longer has the legacy cluster shape; the hook
+ * translates these fields to advanced clusters (src/hooks/cluster-translation.ts).
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { cel, CommonStatus, ResourceRefNamespaced } from './common.js';
+
+const Provider = Type.String({ enum: ['AWS', 'GCP', 'AZURE', 'TENANT'] });
+
+const ComputeAutoScaling = Type.Object({
+  enabled: Type.Optional(Type.Boolean()),
+  scaleDownEnabled: Type.Optional(Type.Boolean()),
+  minInstanceSize: Type.Optional(Type.String()),
+  maxInstanceSize: Type.Optional(Type.String()),
+});
+
+export const AutoScalingSpec = Type.Object({
+  autoIndexingEnabled: Type.Optional(Type.Boolean()),
+  diskGBEnabled: Type.Optional(Type.Boolean({ description: 'Atlas grows the disk as needed; a grown disk is never shrunk back.' })),
+  compute: Type.Optional(ComputeAutoScaling),
+});
+
+export const ProviderSettings = Type.Object(
+  {
+    instanceSizeName: Type.String({ minLength: 1, description: 'M0, M10, M30… With compute autoscaling on, Atlas may change it and it is not forced back.' }),
+    providerName: Provider,
+    backingProviderName: Type.Optional(Type.String({ enum: ['AWS', 'GCP', 'AZURE'] })),
+    regionName: Type.Optional(Type.String()),
+    diskIOPS: Type.Optional(Type.Integer({ format: 'int64' })),
+    diskTypeName: Type.Optional(Type.String()),
+    encryptEBSVolume: Type.Optional(Type.Boolean()),
+    volumeType: Type.Optional(Type.String({ enum: ['STANDARD', 'PROVISIONED'] })),
+    autoScaling: Type.Optional(Type.Object({ compute: Type.Optional(ComputeAutoScaling) })),
+  },
+  cel("self.providerName != 'TENANT' || has(self.backingProviderName)", 'providerSettings.backingProviderName is required when providerName is TENANT'),
+);
+
+export const RegionSpec = Type.Object({
+  analyticsNodes: Type.Optional(Type.Integer({ minimum: 0, format: 'int64' })),
+  electableNodes: Type.Optional(Type.Integer({ minimum: 0, format: 'int64' })),
+  priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 7, format: 'int64' })),
+  readOnlyNodes: Type.Optional(Type.Integer({ minimum: 0, format: 'int64' })),
+});
+
+export const ReplicationSpec = Type.Object({
+  numShards: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, format: 'int64' })),
+  zoneName: Type.Optional(Type.String()),
+  regionsConfig: Type.Optional(Type.Record(Type.String(), RegionSpec)),
+});
+
+export const AtlasClusterSpec = Type.Object({
+  projectRef: ResourceRefNamespaced,
+  name: Type.String({
+    minLength: 1,
+    maxLength: 64,
+    pattern: '^[a-zA-Z0-9][a-zA-Z0-9-]*$',
+    ...cel('self == oldSelf', 'spec.name cannot be changed: Atlas cannot rename a cluster'),
+  }),
+  providerSettings: ProviderSettings,
+  autoScaling: Type.Optional(AutoScalingSpec),
+  biConnector: Type.Optional(Type.Object({ enabled: Type.Optional(Type.Boolean()), readPreference: Type.Optional(Type.String()) })),
+  clusterType: Type.Optional(Type.String({ enum: ['REPLICASET', 'SHARDED', 'GEOSHARDED'] })),
+  diskSizeGB: Type.Optional(Type.Integer({ minimum: 0, maximum: 4096 })),
+  encryptionAtRestProvider: Type.Optional(Type.String({ enum: ['AWS', 'GCP', 'AZURE', 'NONE'] })),
+  labels: Type.Optional(Type.Array(Type.Object({ key: Type.String({ maxLength: 255 }), value: Type.String() }))),
+  mongoDBMajorVersion: Type.Optional(Type.String()),
+  numShards: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+  paused: Type.Optional(Type.Boolean()),
+  pitEnabled: Type.Optional(Type.Boolean()),
+  providerBackupEnabled: Type.Optional(Type.Boolean()),
+  replicationSpecs: Type.Optional(Type.Array(ReplicationSpec)),
+});
+export type AtlasClusterSpec = Static<typeof AtlasClusterSpec>;
+
+export const AtlasClusterStatus = Type.Object({
+  ...CommonStatus,
+  stateName: Type.Optional(Type.String({ enum: ['IDLE', 'CREATING', 'UPDATING', 'DELETING', 'DELETED', 'REPAIRING'] })),
+  mongoDBVersion: Type.Optional(Type.String()),
+  connectionStrings: Type.Optional(
+    Type.Object({
+      standard: Type.Optional(Type.String()),
+      standardSrv: Type.Optional(Type.String()),
+      private: Type.Optional(Type.String()),
+      privateSrv: Type.Optional(Type.String()),
+    }),
+  ),
+  mongoURIUpdated: Type.Optional(Type.String()),
+});
+export type AtlasClusterStatus = Static<typeof AtlasClusterStatus>;
+
+export const atlasClusterKind = {
+  kind: 'AtlasCluster',
+  plural: 'atlasclusters',
+  singular: 'atlascluster',
+  shortNames: ['ac'],
+  spec: AtlasClusterSpec,
+  status: AtlasClusterStatus,
+  printerColumns: [
+    { name: 'Name', type: 'string', jsonPath: '.spec.name' },
+    { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+    { name: 'State', type: 'string', jsonPath: '.status.stateName' },
+    { name: 'MongoDB version', type: 'string', jsonPath: '.status.mongoDBVersion' },
+  ],
+} as const;

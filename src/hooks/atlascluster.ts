@@ -1,0 +1,230 @@
+/**
+ * AtlasCluster: one Atlas advanced cluster in a project an AtlasProject manages.
+ *
+ * customize cannot read the project's spec, so it asks for the AtlasProject, the Secrets
+ * labelled atlas.mongodb.com/type=credentials in the project's namespace (the label the
+ * official operator requires since v0.8) and the global Secret; sync then uses the one the
+ * project names. A hook never waits for Atlas: it starts work, reports ClusterCreating or
+ * ClusterUpdating, and asks to be called again.
+ */
+import { Value } from '@sinclair/typebox/value';
+import { AtlasClusterSpec } from '../api/atlascluster.js';
+import { API_VERSION, RESOURCE_POLICY_ANNOTATION } from '../api/common.js';
+import type { AtlasClient, Cluster } from '../atlas/client.js';
+import { AtlasApiError } from '../atlas/errors.js';
+import type { OperatorIdentity } from '../config/identity.js';
+import { kubeTime } from './conditions.js';
+import { relatedObject, type KubeObject, type RelatedResourceRule } from './contract.js';
+import { credentialsFrom, projectCredentialsRef, secretRule, type CredentialsResult } from './credentials.js';
+import { createBody, planClusterChanges } from './cluster-translation.js';
+import type { FinalizeResult, HookContext, KindController, SyncResult } from './kind.js';
+
+export const CLUSTER_READY = 'ClusterReady';
+export const CREDENTIALS_LABEL = { 'atlas.mongodb.com/type': 'credentials' } as const;
+
+interface ClusterStatusFields {
+  stateName?: string;
+  mongoDBVersion?: string;
+  connectionStrings?: Record<string, string>;
+  mongoURIUpdated?: string;
+}
+
+type Spec = AtlasClusterSpec;
+
+function projectRefOf(parent: KubeObject): { namespace: string; name: string } {
+  const ref = (parent.spec as Partial<Spec> | undefined)?.projectRef;
+  return { namespace: ref?.namespace || parent.metadata.namespace || 'default', name: ref?.name ?? '' };
+}
+
+export function clusterRelatedRules(parent: KubeObject, identity: OperatorIdentity): RelatedResourceRule[] {
+  const project = projectRefOf(parent);
+  return [
+    { apiVersion: API_VERSION, resource: 'atlasprojects', namespace: project.namespace, names: [project.name] },
+    { apiVersion: 'v1', resource: 'secrets', namespace: project.namespace, labelSelector: { matchLabels: { ...CREDENTIALS_LABEL } } },
+    secretRule({ namespace: identity.namespace, name: identity.globalSecretName }),
+  ];
+}
+
+type SpecCheck = { ok: true; spec: Spec } | { ok: false; message: string };
+
+export function checkClusterSpec(spec: unknown): SpecCheck {
+  const error = Value.Errors(AtlasClusterSpec, spec).First();
+  if (error) return { ok: false, message: `spec${error.path.replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.')}: ${error.message}` };
+  const valid = spec as Spec;
+  const p = valid.providerSettings;
+  if (p.providerName === 'TENANT' && !p.backingProviderName) {
+    return { ok: false, message: 'spec.providerSettings.backingProviderName is required when providerName is TENANT' };
+  }
+  if (!valid.replicationSpecs?.length && !p.regionName) {
+    return { ok: false, message: 'spec.providerSettings.regionName is required unless spec.replicationSpecs lists the regions' };
+  }
+  for (const [i, r] of (valid.replicationSpecs ?? []).entries()) {
+    if (Object.keys(r.regionsConfig ?? {}).length === 0) return { ok: false, message: `spec.replicationSpecs[${i}].regionsConfig must name at least one region` };
+  }
+  return { ok: true, spec: valid };
+}
+
+/** The project's Atlas id and credentials, or why not. */
+function projectAccess(ctx: HookContext): { ok: true; groupId: string; creds: Extract<CredentialsResult, { ok: true }> } | { ok: false; reason: string; message: string } {
+  const ref = projectRefOf(ctx.parent);
+  const project = relatedObject(ctx.related, 'AtlasProject', API_VERSION, ref.namespace, ref.name);
+  if (!project) return { ok: false, reason: 'ProjectNotFound', message: `AtlasProject ${ref.namespace}/${ref.name} not found` };
+  const groupId = (project.status as { id?: string } | undefined)?.id;
+  if (!groupId) {
+    return { ok: false, reason: 'ProjectNotReady', message: `AtlasProject ${ref.namespace}/${ref.name} has no Atlas project id yet` };
+  }
+  const secretRef = projectCredentialsRef(project, ctx.env.identity);
+  const creds = credentialsFrom(ctx.related, secretRef);
+  if (creds.ok) return { ok: true, groupId, creds };
+  const global = secretRef.namespace === ctx.env.identity.namespace && secretRef.name === ctx.env.identity.globalSecretName;
+  const unlabelled = !global && !relatedObject(ctx.related, 'Secret', 'v1', secretRef.namespace, secretRef.name);
+  return {
+    ok: false,
+    reason: creds.reason,
+    message: unlabelled
+      ? `${creds.message}, or it lacks the label atlas.mongodb.com/type=credentials that AtlasClusters need to read it (kubectl label secret ${secretRef.name} -n ${secretRef.namespace} atlas.mongodb.com/type=credentials)`
+      : creds.message,
+  };
+}
+
+function observedStatus(ctx: HookContext): ClusterStatusFields {
+  const { stateName, mongoDBVersion, connectionStrings, mongoURIUpdated } = (ctx.parent.status ?? {}) as ClusterStatusFields;
+  return {
+    ...(stateName ? { stateName } : {}),
+    ...(mongoDBVersion ? { mongoDBVersion } : {}),
+    ...(connectionStrings ? { connectionStrings } : {}),
+    ...(mongoURIUpdated ? { mongoURIUpdated } : {}),
+  };
+}
+
+function statusFrom(ctx: HookContext, cluster: Cluster): ClusterStatusFields {
+  const observed = observedStatus(ctx);
+  const strings = Object.fromEntries(
+    (['standard', 'standardSrv', 'private', 'privateSrv'] as const).flatMap((k) => (cluster.connectionStrings?.[k] ? [[k, cluster.connectionStrings[k]]] : [])),
+  ) as Record<string, string>;
+  const changed = JSON.stringify(strings) !== JSON.stringify(observed.connectionStrings ?? {});
+  const updated = changed && strings.standard ? kubeTime(ctx.env.now()) : observed.mongoURIUpdated;
+  return {
+    stateName: cluster.stateName,
+    ...(cluster.mongoDBVersion ? { mongoDBVersion: cluster.mongoDBVersion } : {}),
+    ...(Object.keys(strings).length ? { connectionStrings: strings } : {}),
+    ...(updated ? { mongoURIUpdated: updated } : {}),
+  };
+}
+
+/** Look again soon while a change is young, less often while Atlas takes its time. */
+function progressResync(ctx: HookContext): number {
+  const since = ctx.conditions.get(CLUSTER_READY);
+  const startedAt = since?.status === 'False' && since.lastTransitionTime ? Date.parse(since.lastTransitionTime) : ctx.env.now().getTime();
+  const elapsed = (ctx.env.now().getTime() - startedAt) / 1000;
+  return elapsed < 120 ? 10 : elapsed < 900 ? 30 : 60;
+}
+
+async function findOrCreate(atlas: AtlasClient, groupId: string, spec: Spec): Promise<Cluster> {
+  const existing = await atlas.clusters.get(groupId, spec.name);
+  if (existing) return existing;
+  try {
+    return await atlas.clusters.create(groupId, createBody(spec));
+  } catch (error) {
+    if (error instanceof AtlasApiError && error.is('DUPLICATE_CLUSTER_NAME')) {
+      const adopted = await atlas.clusters.get(groupId, spec.name);
+      if (adopted) return adopted;
+    }
+    throw error;
+  }
+}
+
+async function syncCluster(ctx: HookContext): Promise<SyncResult> {
+  const { conditions } = ctx;
+  const status = observedStatus(ctx);
+  const check = checkClusterSpec(ctx.parent.spec);
+  if (!check.ok) {
+    conditions.false('ValidationSucceeded', 'ClusterSpecInvalid', check.message);
+    return { status, children: [] };
+  }
+  conditions.true('ValidationSucceeded');
+  const spec = check.spec;
+  const access = projectAccess(ctx);
+  if (!access.ok) {
+    conditions.false(CLUSTER_READY, access.reason, access.message);
+    return { status, children: [], resyncAfterSeconds: 10 };
+  }
+  const atlas = ctx.atlas(access.creds.credentials);
+
+  let cluster: Cluster;
+  try {
+    cluster = await findOrCreate(atlas, access.groupId, spec);
+  } catch (error) {
+    if (!(error instanceof AtlasApiError)) throw error;
+    conditions.false(CLUSTER_READY, 'ClusterNotCreatedInAtlas', error.message);
+    return { status, children: [], resyncAfterSeconds: 30 };
+  }
+
+  switch (cluster.stateName) {
+    case 'CREATING':
+      conditions.false(CLUSTER_READY, 'ClusterCreating', 'cluster is provisioning');
+      return { status: statusFrom(ctx, cluster), children: [], resyncAfterSeconds: progressResync(ctx) };
+    case 'UPDATING':
+    case 'REPAIRING':
+      conditions.false(CLUSTER_READY, 'ClusterUpdating', `cluster is ${cluster.stateName === 'REPAIRING' ? 'repairing' : 'updating'}`);
+      return { status: statusFrom(ctx, cluster), children: [], resyncAfterSeconds: progressResync(ctx) };
+    case 'DELETING':
+      conditions.false(CLUSTER_READY, 'ClusterDeleting', 'the cluster is being deleted in Atlas; it is created again once it is gone');
+      return { status: statusFrom(ctx, cluster), children: [], resyncAfterSeconds: 30 };
+  }
+
+  const plan = planClusterChanges(spec, cluster);
+  const change = plan.pause ?? plan.update;
+  if (!change) {
+    conditions.true(CLUSTER_READY);
+    return { status: statusFrom(ctx, cluster), children: [] };
+  }
+  try {
+    const updated = await atlas.clusters.update(access.groupId, spec.name, change);
+    conditions.false(CLUSTER_READY, 'ClusterUpdating', `updating ${plan.pause ? 'paused' : plan.differences.filter((d) => d !== 'paused').join(', ')}`);
+    return { status: statusFrom(ctx, updated), children: [], resyncAfterSeconds: 10 };
+  } catch (error) {
+    if (!(error instanceof AtlasApiError)) throw error;
+    conditions.false(CLUSTER_READY, 'ClusterNotUpdatedInAtlas', error.message);
+    return { status: statusFrom(ctx, cluster), children: [], resyncAfterSeconds: 30 };
+  }
+}
+
+async function finalizeCluster(ctx: HookContext): Promise<FinalizeResult> {
+  const { conditions } = ctx;
+  const status = observedStatus(ctx);
+  const waiting = (reason: string, message: string, resyncAfterSeconds: number): FinalizeResult => {
+    conditions.false(CLUSTER_READY, reason, message);
+    return { status, children: [], finalized: false, resyncAfterSeconds };
+  };
+  if (ctx.parent.metadata.annotations?.[RESOURCE_POLICY_ANNOTATION] === 'keep') return { status, children: [], finalized: true };
+  const access = projectAccess(ctx);
+  if (!access.ok) {
+    return waiting(
+      'AtlasFinalizerNotRemoved',
+      `${access.message}: the Atlas cluster cannot be deleted; add the annotation ${RESOURCE_POLICY_ANNOTATION}: keep to release the AtlasCluster and leave the cluster in Atlas`,
+      30,
+    );
+  }
+  const atlas = ctx.atlas(access.creds.credentials);
+  const name = (ctx.parent.spec as Partial<Spec>).name ?? '';
+  try {
+    const cluster = await atlas.clusters.get(access.groupId, name);
+    if (!cluster) return { status, children: [], finalized: true };
+    if (cluster.stateName !== 'DELETING') await atlas.clusters.delete(access.groupId, name);
+    return waiting('ClusterDeleting', 'the cluster is being deleted in Atlas', progressResync(ctx));
+  } catch (error) {
+    if (!(error instanceof AtlasApiError)) throw error;
+    return waiting('AtlasFinalizerNotRemoved', error.message, 30);
+  }
+}
+
+export const atlasCluster: KindController = {
+  kind: 'AtlasCluster',
+  apiVersion: API_VERSION,
+  route: 'atlascluster',
+  customize: (parent, env) => clusterRelatedRules(parent, env.identity),
+  sync: syncCluster,
+  finalize: finalizeCluster,
+};
+
