@@ -154,3 +154,20 @@ t.test('delete: DELETING, then finalized only once Atlas says it is gone; keep l
   t.equal((await finalize(kept)).finalized, true);
   t.ok(op.sim.control.store.clustersOf(groupId).get('kept-cluster'), 'the Atlas cluster stays');
 });
+
+t.test('Atlas errors show with the Atlas message', async (t) => {
+  const { op, sync, groupId } = await world(t, 0);
+  op.sim.control.injectFault({ route: '/api/atlas/v2/groups/:groupId/clusters', method: 'POST', kind: 'error', status: 503, count: 1 });
+  const c = cluster();
+  const res = await sync(c);
+  t.match(conditionsOf(c).ClusterReady, { status: 'False', reason: 'ClusterNotCreatedInAtlas', message: /POST .*\/clusters: 503 \(request "SERVICE_UNAVAILABLE"\)/ });
+  t.equal(res.resyncAfterSeconds, 30);
+  await sync(c);
+  t.equal(conditionsOf(c).ClusterReady!.reason, 'ClusterCreating', 'created on the next sync');
+  await sync(c);
+  t.equal(conditionsOf(c).Ready!.status, 'True');
+  atlasCluster(op, groupId).doc.paused = true; // paused in the Atlas UI
+  c.spec.providerSettings.instanceSizeName = 'M20';
+  await sync(c);
+  t.match(conditionsOf(c).ClusterReady, { reason: 'ClusterNotUpdatedInAtlas', message: /409 \(request "CANNOT_UPDATE_PAUSED_CLUSTER"\)/ });
+});
