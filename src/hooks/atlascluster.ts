@@ -1,26 +1,19 @@
 /**
- * AtlasCluster: one Atlas advanced cluster in a project an AtlasProject manages.
- *
- * customize cannot read the project's spec, so it asks for the AtlasProject, the Secrets
- * labelled atlas.mongodb.com/type=credentials in the project's namespace (the label the
- * official operator requires since v0.8) and the global Secret; sync then uses the one the
- * project names. A hook never waits for Atlas: it starts work, reports ClusterCreating or
- * ClusterUpdating, and asks to be called again.
+ * AtlasCluster: one Atlas advanced cluster in a project an AtlasProject manages
+ * (project-access.ts finds the project and its credentials). A hook never waits for Atlas:
+ * it starts work, reports ClusterCreating or ClusterUpdating, and asks to be called again.
  */
 import { Value } from '@sinclair/typebox/value';
 import { AtlasClusterSpec } from '../api/atlascluster.js';
 import { API_VERSION, RESOURCE_POLICY_ANNOTATION } from '../api/common.js';
 import type { AtlasClient, Cluster } from '../atlas/client.js';
 import { AtlasApiError } from '../atlas/errors.js';
-import type { OperatorIdentity } from '../config/identity.js';
 import { kubeTime } from './conditions.js';
-import { relatedObject, type KubeObject, type RelatedResourceRule } from './contract.js';
-import { credentialsFrom, projectCredentialsRef, secretRule, type CredentialsResult } from './credentials.js';
+import { projectAccess, projectRelatedRules } from './project-access.js';
 import { createBody, planClusterChanges } from './cluster-translation.js';
 import type { FinalizeResult, HookContext, KindController, SyncResult } from './kind.js';
 
 export const CLUSTER_READY = 'ClusterReady';
-export const CREDENTIALS_LABEL = { 'atlas.mongodb.com/type': 'credentials' } as const;
 
 interface ClusterStatusFields {
   stateName?: string;
@@ -30,20 +23,6 @@ interface ClusterStatusFields {
 }
 
 type Spec = AtlasClusterSpec;
-
-function projectRefOf(parent: KubeObject): { namespace: string; name: string } {
-  const ref = (parent.spec as Partial<Spec> | undefined)?.projectRef;
-  return { namespace: ref?.namespace || parent.metadata.namespace || 'default', name: ref?.name ?? '' };
-}
-
-export function clusterRelatedRules(parent: KubeObject, identity: OperatorIdentity): RelatedResourceRule[] {
-  const project = projectRefOf(parent);
-  return [
-    { apiVersion: API_VERSION, resource: 'atlasprojects', namespace: project.namespace, names: [project.name] },
-    { apiVersion: 'v1', resource: 'secrets', namespace: project.namespace, labelSelector: { matchLabels: { ...CREDENTIALS_LABEL } } },
-    secretRule({ namespace: identity.namespace, name: identity.globalSecretName }),
-  ];
-}
 
 type SpecCheck = { ok: true; spec: Spec } | { ok: false; message: string };
 
@@ -62,29 +41,6 @@ export function checkClusterSpec(spec: unknown): SpecCheck {
     if (Object.keys(r.regionsConfig ?? {}).length === 0) return { ok: false, message: `spec.replicationSpecs[${i}].regionsConfig must name at least one region` };
   }
   return { ok: true, spec: valid };
-}
-
-/** The project's Atlas id and credentials, or why not. */
-function projectAccess(ctx: HookContext): { ok: true; groupId: string; creds: Extract<CredentialsResult, { ok: true }> } | { ok: false; reason: string; message: string } {
-  const ref = projectRefOf(ctx.parent);
-  const project = relatedObject(ctx.related, 'AtlasProject', API_VERSION, ref.namespace, ref.name);
-  if (!project) return { ok: false, reason: 'ProjectNotFound', message: `AtlasProject ${ref.namespace}/${ref.name} not found` };
-  const groupId = (project.status as { id?: string } | undefined)?.id;
-  if (!groupId) {
-    return { ok: false, reason: 'ProjectNotReady', message: `AtlasProject ${ref.namespace}/${ref.name} has no Atlas project id yet` };
-  }
-  const secretRef = projectCredentialsRef(project, ctx.env.identity);
-  const creds = credentialsFrom(ctx.related, secretRef);
-  if (creds.ok) return { ok: true, groupId, creds };
-  const global = secretRef.namespace === ctx.env.identity.namespace && secretRef.name === ctx.env.identity.globalSecretName;
-  const unlabelled = !global && !relatedObject(ctx.related, 'Secret', 'v1', secretRef.namespace, secretRef.name);
-  return {
-    ok: false,
-    reason: creds.reason,
-    message: unlabelled
-      ? `${creds.message}, or it lacks the label atlas.mongodb.com/type=credentials that AtlasClusters need to read it (kubectl label secret ${secretRef.name} -n ${secretRef.namespace} atlas.mongodb.com/type=credentials)`
-      : creds.message,
-  };
 }
 
 function observedStatus(ctx: HookContext): ClusterStatusFields {
@@ -144,7 +100,7 @@ async function syncCluster(ctx: HookContext): Promise<SyncResult> {
   }
   conditions.true('ValidationSucceeded');
   const spec = check.spec;
-  const access = projectAccess(ctx);
+  const access = projectAccess(ctx.parent, ctx.related, ctx.env.identity);
   if (!access.ok) {
     conditions.false(CLUSTER_READY, access.reason, access.message);
     return { status, children: [], resyncAfterSeconds: 10 };
@@ -198,7 +154,7 @@ async function finalizeCluster(ctx: HookContext): Promise<FinalizeResult> {
     return { status, children: [], finalized: false, resyncAfterSeconds };
   };
   if (ctx.parent.metadata.annotations?.[RESOURCE_POLICY_ANNOTATION] === 'keep') return { status, children: [], finalized: true };
-  const access = projectAccess(ctx);
+  const access = projectAccess(ctx.parent, ctx.related, ctx.env.identity);
   if (!access.ok) {
     return waiting(
       'AtlasFinalizerNotRemoved',
@@ -223,7 +179,7 @@ export const atlasCluster: KindController = {
   kind: 'AtlasCluster',
   apiVersion: API_VERSION,
   route: 'atlascluster',
-  customize: (parent, env) => clusterRelatedRules(parent, env.identity),
+  customize: (parent, env) => projectRelatedRules(parent, env.identity),
   sync: syncCluster,
   finalize: finalizeCluster,
 };
