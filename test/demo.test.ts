@@ -32,4 +32,8 @@ t.test('the demo plays the seed workflow and reaches Ready', async (t) => {
   t.match(out, /AtlasCluster team-a\/my-atlas-cluster \(sync 1, \+0s\): Ready=False .*ClusterCreating/);
   t.match(out, /AtlasCluster team-a\/my-atlas-cluster \(sync \d+, \+600s\): Ready=True/);
   t.match(out, /status: IDLE, MongoDB 8\.0\.29, mongodb\+srv:\/\/test-cluster\./);
+  t.match(out, /AtlasDatabaseUser team-a\/my-database-user \(sync \d+, \+\d+s\): Ready=True/);
+  t.match(out, /connection Secret team-a\/test-atlas-operator-project-test-cluster-david \(password masked\)/);
+  t.match(out, /connectionStringStandardSrv: mongodb\+srv:\/\/david:\*{8}@test-cluster\./);
+  t.notMatch(out, /example-password-change-me/, 'the password never shows');
 });

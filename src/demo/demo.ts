@@ -27,6 +27,11 @@ export interface Demo {
   close(): Promise<void>;
 }
 
+function masked(key: string, value: string): string {
+  if (key === 'password') return '********';
+  return value.replace(/(mongodb(?:\+srv)?:\/\/[^:]+:)[^@]+@/, '$1********@');
+}
+
 /** The typo in examples/atlasproject-invalid-ip.yaml, and the address the demo fixes it to. */
 const TYPO = { from: '192.0.2.1dfdfd5', to: '192.0.2.16' };
 
@@ -56,6 +61,16 @@ export async function runDemo(argv: string[], env: NodeJS.ProcessEnv, print: (li
   for (const parent of objects.filter((o) => o.kind === 'AtlasCluster')) {
     const { stateName, mongoDBVersion, connectionStrings } = (await driver.reconcile(parent)).status as Record<string, any>;
     print(`  status: ${stateName}, MongoDB ${mongoDBVersion}, ${connectionStrings?.standardSrv ?? 'no connection string yet'}`);
+  }
+
+  print('');
+  for (const parent of objects.filter((o) => o.kind === 'AtlasDatabaseUser')) {
+    await driver.reconcile(parent);
+    for (const child of driver.childrenOf(parent)) {
+      print(`  connection Secret ${child.metadata.namespace}/${child.metadata.name} (password masked):`);
+      const data = child.data as Record<string, string>;
+      for (const key of Object.keys(data).sort()) print(`    ${key}: ${masked(key, Buffer.from(data[key]!, 'base64').toString())}`);
+    }
   }
 
   print(`\nIn the simulator now: ${JSON.stringify(sim.control.state().projects.map((p) => ({ name: p.name, accessList: p.accessList.map((e) => e.cidrBlock), clusters: p.clusters.map((c) => `${c.name} ${c.stateName}`) })))}`);

@@ -35,15 +35,21 @@ async function post<T>(url: string, body: unknown): Promise<T> {
 }
 
 export class MetacontrollerDriver {
+  /** Each parent's children as the last answer asked for them (Metacontroller creates them). */
+  private readonly children = new Map<string, KubeObject[]>();
+
   constructor(private readonly options: DriverOptions) {}
+
+  childrenOf(parent: KubeObject): KubeObject[] {
+    return this.children.get(parent.metadata.uid ?? '') ?? [];
+  }
 
   async payload(parent: KubeObject, hook: 'sync' | 'finalize'): Promise<HookPayload> {
     const { relatedResources } = await post<{ relatedResources: RelatedResourceRule[] }>(
       `${this.options.hooksUrl}/hooks/${routeOf(parent)}/customize`,
       { controller: {}, parent },
     );
-    const children = this.options.objects.filter((o) => (o.metadata as { ownerUid?: string }).ownerUid === parent.metadata.uid);
-    return { controller: {}, parent, children: objectMap(children), related: relatedFor(relatedResources, this.options.objects), finalizing: hook === 'finalize' };
+    return { controller: {}, parent, children: objectMap(this.childrenOf(parent)), related: relatedFor(relatedResources, this.options.objects), finalizing: hook === 'finalize' };
   }
 
   /** Sync until Ready, or until nothing is scheduled, or `rounds` run out; prints each change. */
@@ -51,11 +57,12 @@ export class MetacontrollerDriver {
     let previous = '';
     let simulated = 0;
     for (let round = 1; round <= rounds; round++) {
-      const response = await post<{ status: Record<string, unknown>; resyncAfterSeconds?: number }>(
+      const response = await post<{ status: Record<string, unknown>; children: KubeObject[]; resyncAfterSeconds?: number }>(
         `${this.options.hooksUrl}/hooks/${routeOf(parent)}/sync`,
         await this.payload(parent, 'sync'),
       );
       parent.status = response.status;
+      this.children.set(parent.metadata.uid ?? '', response.children);
       const summary = describe(parent);
       if (summary !== previous) {
         this.options.print(`${parent.kind} ${parent.metadata.namespace}/${parent.metadata.name} (sync ${round}, +${simulated}s): ${summary}`);

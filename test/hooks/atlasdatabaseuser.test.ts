@@ -1,0 +1,210 @@
+import t, { type Test } from 'tap';
+import { AtlasClient } from '../../src/atlas/client.js';
+import { AtlasHttp } from '../../src/atlas/http.js';
+import { relatedFor } from '../../src/demo/objects.js';
+import { conditionsOf, demoCredentials, secret, startOperator, type Obj } from '../helpers/operator.js';
+import { demoKey } from '../helpers/sim.js';
+
+const LABEL = { 'atlas.mongodb.com/type': 'credentials' };
+const PASSWORD = 'p@ss:w/rd-with-specials';
+const decode = (s: Obj) => Object.fromEntries(Object.entries(s.data as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
+const M10 = (name: string) => ({
+  name,
+  clusterType: 'REPLICASET',
+  replicationSpecs: [{ regionConfigs: [{ providerName: 'AWS', regionName: 'US_EAST_1', electableSpecs: { instanceSize: 'M10', nodeCount: 3 } }] }],
+});
+
+function user(spec: Obj = {}, metadata: Obj = {}): Obj {
+  return {
+    apiVersion: 'atlas.mongodb.com/v1',
+    kind: 'AtlasDatabaseUser',
+    metadata: { name: 'my-database-user', namespace: 'team-a', uid: 'uid-u', generation: 1, ...metadata },
+    spec: {
+      projectRef: { name: 'my-project' },
+      username: 'david',
+      passwordSecretRef: { name: 'david-password' },
+      roles: [{ roleName: 'readWriteAnyDatabase', databaseName: 'admin' }],
+      ...spec,
+    },
+  };
+}
+
+function passwordSecret(password: string, resourceVersion: string): Obj {
+  const s = secret('team-a', 'david-password', { password });
+  s.metadata.resourceVersion = resourceVersion;
+  return s;
+}
+
+/** A project with two IDLE clusters; `sync` plays Metacontroller, children included. */
+async function world(t: Test) {
+  const op = await startOperator(t, { provisionSeconds: 120 });
+  const keys = secret('team-a', 'atlas-keys', demoCredentials, LABEL);
+  const project: Obj = { apiVersion: 'atlas.mongodb.com/v1', kind: 'AtlasProject', metadata: { name: 'my-project', namespace: 'team-a', uid: 'uid-p', generation: 1 }, spec: { name: 'Test Atlas Operator Project', connectionSecretRef: { name: 'atlas-keys' } } };
+  await op.sync('atlasproject', project, [keys]);
+  const http = new AtlasHttp({ baseUrl: op.sim.url, readCacheMs: 0 });
+  t.teardown(() => http.close());
+  const atlas = new AtlasClient(http, { credentials: demoKey });
+  const groupId = project.status.id as string;
+  await atlas.clusters.create(groupId, M10('test-cluster'));
+  await atlas.clusters.create(groupId, M10('other-cluster'));
+  op.sim.control.advance(120);
+  const objects: Obj[] = [keys, project, passwordSecret(PASSWORD, '100')];
+  let children: Obj[] = [];
+  const related = async (u: Obj) => Object.values(relatedFor((await op.customize('atlasdatabaseuser', u)).relatedResources, objects as any)).flatMap((m) => Object.values(m));
+  const sync = async (u: Obj) => {
+    const res = await op.sync('atlasdatabaseuser', u, await related(u), children);
+    children = res.children;
+    return res;
+  };
+  const finalize = async (u: Obj) => op.finalize('atlasdatabaseuser', u, await related(u), children);
+  const users = () => op.sim.control.state().projects[0]!.databaseUsers;
+  /** Sync, let Atlas apply, sync again: what a user sees a little later. */
+  const settle = async (u: Obj) => {
+    await sync(u);
+    op.sim.control.advance(120);
+    return sync(u);
+  };
+  return { op, atlas, groupId, objects, sync, settle, finalize, users, children: () => children };
+}
+
+t.test('create → clusters apply → Ready, with one Secret per cluster, as the official operator names them', async (t) => {
+  const w = await world(t);
+  const u = user();
+  const first = await w.sync(u);
+  t.match(conditionsOf(u).DatabaseUserReady, { status: 'False', reason: 'ClustersAppliedDatabaseUsersChanges', message: '0 out of 2 clusters have applied database user changes' });
+  t.equal(first.resyncAfterSeconds, 10);
+  t.same(first.children, [], 'no Secret before the clusters have the user');
+  w.op.sim.control.advance(120);
+  const ready = await w.sync(u);
+  t.equal(conditionsOf(u).Ready!.status, 'True');
+  t.match(u.status, { passwordVersion: '100', name: 'david' });
+  t.same(ready.children.map((s: Obj) => s.metadata.name).sort(), ['test-atlas-operator-project-other-cluster-david', 'test-atlas-operator-project-test-cluster-david']);
+  const s = ready.children.find((c: Obj) => c.metadata.name.includes('test-cluster'));
+  t.same(s.metadata.labels, { 'atlas.mongodb.com/cluster-name': 'test-cluster', 'atlas.mongodb.com/project-id': w.groupId, 'atlas.mongodb.com/type': 'credentials' });
+  t.equal(s.type, 'Opaque');
+  t.notOk('stringData' in s, 'data, not stringData');
+  const data = decode(s);
+  t.same(Object.keys(data).sort(), ['connectionStringPrivate', 'connectionStringPrivateSrv', 'connectionStringStandard', 'connectionStringStandardSrv', 'password', 'username']);
+  t.equal(data.username, 'david');
+  t.equal(data.password, PASSWORD);
+  t.match(data.connectionStringStandardSrv, /^mongodb\+srv:\/\/david:p%40ss%3Aw%2Frd-with-specials@test-cluster\./, 'credentials percent-encoded into the URI');
+  t.match(data.connectionStringStandard, /^mongodb:\/\/david:p%40ss%3Aw%2Frd-with-specials@test-cluster-shard-00-00\..*,test-cluster-shard-00-01/);
+  t.equal(data.connectionStringPrivate, '');
+  const logs = w.op.hooks.logText();
+  t.notOk(logs.includes(PASSWORD) || logs.includes('p%40ss%3Aw%2Frd') || logs.includes(Buffer.from(PASSWORD).toString('base64')), 'no password in any log line');
+  t.notOk(JSON.stringify(u.status).includes('p%40ss'), 'nor in status');
+});
+
+t.test('steady state writes nothing', async (t) => {
+  const w = await world(t);
+  const u = user();
+  await w.settle(u);
+  const writes = w.op.writes();
+  const a = await w.sync(u);
+  const b = await w.sync(u);
+  t.equal(w.op.writes(), writes);
+  t.equal(a.text, b.text);
+});
+
+t.test('password rotation: PATCH, old Secrets kept until applied, then new content', async (t) => {
+  const w = await world(t);
+  const u = user();
+  await w.settle(u);
+  const before = w.users()[0]!.passwordSha256;
+  w.objects[2] = passwordSecret('a-brand-new-password', '200');
+  const pending = await w.sync(u);
+  t.not(w.users()[0]!.passwordSha256, before, 'Atlas has the new password');
+  t.equal(conditionsOf(u).DatabaseUserReady!.reason, 'ClustersAppliedDatabaseUsersChanges');
+  t.equal(pending.children.length, 2, 'the Secrets are not dropped while clusters apply');
+  t.equal(decode(pending.children[0]).password, PASSWORD, 'and still hold the password that works');
+  w.op.sim.control.advance(120);
+  const done = await w.sync(u);
+  t.equal(u.status.passwordVersion, '200');
+  t.ok(done.children.every((s: Obj) => decode(s).password === 'a-brand-new-password'));
+});
+
+t.test('roles change, scope narrowed (Secret dropped), new cluster (Secret added)', async (t) => {
+  const w = await world(t);
+  const u = user();
+  await w.settle(u);
+  u.spec.roles = [{ roleName: 'read', databaseName: 'app' }];
+  await w.settle(u);
+  t.same(w.users()[0]!.roles, [{ roleName: 'read', databaseName: 'app' }]);
+  u.spec.scopes = [{ name: 'test-cluster', type: 'CLUSTER' }];
+  const narrowed = await w.settle(u);
+  t.same(narrowed.children.map((s: Obj) => s.metadata.labels['atlas.mongodb.com/cluster-name']), ['test-cluster']);
+  delete u.spec.scopes;
+  await w.settle(u);
+  await w.atlas.clusters.create(w.groupId, M10('third-cluster'));
+  const creating = await w.sync(u);
+  t.match(conditionsOf(u).DatabaseUserReady, { reason: 'DatabaseUserConnectionSecretsNotCreated' });
+  t.equal(creating.children.length, 2, 'existing Secrets stay while a new cluster provisions');
+  w.op.sim.control.advance(120);
+  const added = await w.sync(u);
+  t.equal(added.children.length, 3);
+  t.ok(added.children.some((s: Obj) => s.metadata.name === 'test-atlas-operator-project-third-cluster-david'));
+  t.equal(conditionsOf(u).Ready!.status, 'True');
+});
+
+t.test('a scope naming a missing cluster is an invalid spec', async (t) => {
+  const w = await world(t);
+  const u = user({ scopes: [{ name: 'nope', type: 'CLUSTER' }] });
+  await w.sync(u);
+  t.match(conditionsOf(u).ValidationSucceeded, { status: 'False', reason: 'DatabaseUserInvalidSpec', message: `"scopes" field references cluster named "nope" but such cluster doesn't exist in Atlas` });
+  t.same(w.users(), []);
+});
+
+t.test('username change: new user, old user and its Secrets gone', async (t) => {
+  const w = await world(t);
+  const u = user();
+  await w.settle(u);
+  u.spec.username = 'dave';
+  const res = await w.settle(u);
+  t.same(w.users().map((x) => x.username), ['dave']);
+  t.ok(res.children.every((s: Obj) => s.metadata.name.endsWith('-dave')));
+  t.equal(u.status.name, 'dave');
+});
+
+t.test('expiry removes the user and its Secrets, without retries', async (t) => {
+  const w = await world(t);
+  const u = user();
+  await w.settle(u);
+  u.spec.deleteAfterDate = new Date(Date.now() - 60_000).toISOString();
+  const res = await w.sync(u);
+  t.match(conditionsOf(u).DatabaseUserReady, { reason: 'DatabaseUserExpired', message: 'The database user is expired and has been removed from Atlas' });
+  t.same(res.children, []);
+  t.notOk('resyncAfterSeconds' in res);
+  t.same(w.users(), []);
+});
+
+t.test('password Secret problems, in the official words', async (t) => {
+  const w = await world(t);
+  const u = user();
+  w.objects[2] = secret('team-a', 'david-password', { secret: 'x' });
+  await w.sync(u);
+  t.equal(conditionsOf(u).DatabaseUserReady!.message, "secret team-a/david-password is invalid: it doesn't contain 'password' field");
+  w.objects[2] = secret('team-a', 'david-password', { password: '' });
+  await w.sync(u);
+  t.equal(conditionsOf(u).DatabaseUserReady!.message, "secret team-a/david-password is invalid: the 'password' field is empty");
+  w.objects.pop();
+  await w.sync(u);
+  t.equal(conditionsOf(u).DatabaseUserReady!.message, 'Secret "david-password" not found in namespace "team-a"');
+  t.same(w.users(), [], 'nothing created');
+});
+
+t.test('delete: the user goes unless keep; the Secrets go either way', async (t) => {
+  const w = await world(t);
+  const kept = user({ username: 'kept' }, { name: 'kept', annotations: { 'mongodb.com/atlas-resource-policy': 'keep' } });
+  await w.settle(kept);
+  const keep = await w.finalize(kept);
+  t.equal(keep.finalized, true);
+  t.same(keep.children, []);
+  t.same(w.users().map((x) => x.username), ['kept']);
+
+  const u = user();
+  await w.settle(u);
+  const res = await w.finalize(u);
+  t.equal(res.finalized, true, 'USERNAME_NOT_FOUND after the delete');
+  t.same(res.children, []);
+  t.same(w.users().map((x) => x.username), ['kept']);
+});
