@@ -242,8 +242,14 @@ function connectionSecrets(
 async function finalizeUser(ctx: HookContext): Promise<FinalizeResult> {
   const { conditions } = ctx;
   const status = observedStatus(ctx);
-  // Connection Secrets go in every case, keep included, as in the official operator.
-  const done: FinalizeResult = { status, children: [], finalized: true };
+  // Connection Secrets go in every case, keep included, as in the official operator. Once
+  // a response says finalized, Metacontroller drops its finalizer before it manages
+  // children, so we say it only when the Secrets are already gone.
+  const secretsLeft = observedSecrets(ctx).size;
+  const done: FinalizeResult =
+    secretsLeft === 0
+      ? { status, children: [], finalized: true }
+      : { status, children: [], finalized: false, resyncAfterSeconds: 1 };
   if (ctx.parent.metadata.annotations?.[RESOURCE_POLICY_ANNOTATION] === 'keep') return done;
   const spec = (ctx.parent.spec ?? {}) as Partial<Spec>;
   const access = projectAccess(ctx.parent, ctx.related, ctx.env.identity);

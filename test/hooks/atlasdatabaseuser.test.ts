@@ -49,14 +49,16 @@ async function world(t: Test) {
   await atlas.clusters.create(groupId, M10('other-cluster'));
   op.sim.control.advance(120);
   const objects: Obj[] = [keys, project, passwordSecret(PASSWORD, '100')];
-  let children: Obj[] = [];
+  // Each user's children, as Metacontroller keeps them after applying an answer.
+  const children = new Map<string, Obj[]>();
   const related = async (u: Obj) => Object.values(relatedFor((await op.customize('atlasdatabaseuser', u)).relatedResources, objects as any)).flatMap((m) => Object.values(m));
-  const sync = async (u: Obj) => {
-    const res = await op.sync('atlasdatabaseuser', u, await related(u), children);
-    children = res.children;
+  const call = (hook: 'sync' | 'finalize') => async (u: Obj) => {
+    const res = await op[hook]('atlasdatabaseuser', u, await related(u), children.get(u.metadata.name) ?? []);
+    children.set(u.metadata.name, res.children);
     return res;
   };
-  const finalize = async (u: Obj) => op.finalize('atlasdatabaseuser', u, await related(u), children);
+  const sync = call('sync');
+  const finalize = call('finalize');
   const users = () => op.sim.control.state().projects[0]!.databaseUsers;
   /** Sync, let Atlas apply, sync again: what a user sees a little later. */
   const settle = async (u: Obj) => {
@@ -64,7 +66,7 @@ async function world(t: Test) {
     op.sim.control.advance(120);
     return sync(u);
   };
-  return { op, atlas, groupId, objects, sync, settle, finalize, users, children: () => children };
+  return { op, atlas, groupId, objects, sync, settle, finalize, users };
 }
 
 t.test('create → clusters apply → Ready, with one Secret per cluster, as the official operator names them', async (t) => {
@@ -197,14 +199,16 @@ t.test('delete: the user goes unless keep; the Secrets go either way', async (t)
   const kept = user({ username: 'kept' }, { name: 'kept', annotations: { 'mongodb.com/atlas-resource-policy': 'keep' } });
   await w.settle(kept);
   const keep = await w.finalize(kept);
-  t.equal(keep.finalized, true);
-  t.same(keep.children, []);
+  t.equal(keep.finalized, false, 'not yet: Metacontroller deletes children only while the finalizer is on');
+  t.same(keep.children, [], 'the Secrets go');
+  t.equal((await w.finalize(kept)).finalized, true, 'finalized once no Secret is left');
   t.same(w.users().map((x) => x.username), ['kept']);
 
   const u = user();
   await w.settle(u);
   const res = await w.finalize(u);
-  t.equal(res.finalized, true, 'USERNAME_NOT_FOUND after the delete');
+  t.equal(res.finalized, false, 'the Secrets go first');
   t.same(res.children, []);
+  t.equal((await w.finalize(u)).finalized, true, 'then USERNAME_NOT_FOUND and no Secret left');
   t.same(w.users().map((x) => x.username), ['kept']);
 });
