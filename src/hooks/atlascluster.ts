@@ -3,7 +3,6 @@
  * (project-access.ts finds the project and its credentials). A hook never waits for Atlas:
  * it starts work, reports ClusterCreating or ClusterUpdating, and asks to be called again.
  */
-import { Value } from '@sinclair/typebox/value';
 import { AtlasClusterSpec } from '../api/atlascluster.js';
 import { API_VERSION, RESOURCE_POLICY_ANNOTATION } from '../api/common.js';
 import type { AtlasClient, Cluster } from '../atlas/client.js';
@@ -12,6 +11,7 @@ import { kubeTime } from './conditions.js';
 import { projectAccess, projectRelatedRules } from './project-access.js';
 import { createBody, planClusterChanges } from './cluster-translation.js';
 import type { FinalizeResult, HookContext, KindController, SyncResult } from './kind.js';
+import { createOrAdopt, schemaProblem } from './spec-check.js';
 
 export const CLUSTER_READY = 'ClusterReady';
 
@@ -27,8 +27,8 @@ type Spec = AtlasClusterSpec;
 type SpecCheck = { ok: true; spec: Spec } | { ok: false; message: string };
 
 export function checkClusterSpec(spec: unknown): SpecCheck {
-  const error = Value.Errors(AtlasClusterSpec, spec).First();
-  if (error) return { ok: false, message: `spec${error.path.replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.')}: ${error.message}` };
+  const problem = schemaProblem(AtlasClusterSpec, spec);
+  if (problem) return { ok: false, message: problem };
   const valid = spec as Spec;
   const p = valid.providerSettings;
   if (p.providerName === 'TENANT' && !p.backingProviderName) {
@@ -79,15 +79,7 @@ function progressResync(ctx: HookContext): number {
 async function findOrCreate(atlas: AtlasClient, groupId: string, spec: Spec): Promise<Cluster> {
   const existing = await atlas.clusters.get(groupId, spec.name);
   if (existing) return existing;
-  try {
-    return await atlas.clusters.create(groupId, createBody(spec));
-  } catch (error) {
-    if (error instanceof AtlasApiError && error.is('DUPLICATE_CLUSTER_NAME')) {
-      const adopted = await atlas.clusters.get(groupId, spec.name);
-      if (adopted) return adopted;
-    }
-    throw error;
-  }
+  return createOrAdopt(() => atlas.clusters.create(groupId, createBody(spec)), 'DUPLICATE_CLUSTER_NAME', () => atlas.clusters.get(groupId, spec.name));
 }
 
 async function syncCluster(ctx: HookContext): Promise<SyncResult> {

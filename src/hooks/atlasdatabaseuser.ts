@@ -17,6 +17,7 @@ import { groupKey, relatedObject, type KubeObject, type RelatedResourceRule } fr
 import { connectionSecret, connectionSecretName } from './connection-secrets.js';
 import { secretValues } from './credentials.js';
 import type { FinalizeResult, HookContext, KindController, SyncResult } from './kind.js';
+import { schemaProblem } from './spec-check.js';
 import { projectAccess, projectRefOf, projectRelatedRules } from './project-access.js';
 
 export const USER_READY = 'DatabaseUserReady';
@@ -44,8 +45,8 @@ export function userRelatedRules(parent: KubeObject, env: Parameters<KindControl
 
 export function checkUserSpec(spec: unknown): { ok: true; spec: Spec } | { ok: false; message: string } {
   const withDefaults = Value.Default(AtlasDatabaseUserSpec, structuredClone(spec ?? {}));
-  const error = Value.Errors(AtlasDatabaseUserSpec, withDefaults).First();
-  if (error) return { ok: false, message: `spec${error.path.replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.')}: ${error.message}` };
+  const problem = schemaProblem(AtlasDatabaseUserSpec, withDefaults);
+  if (problem) return { ok: false, message: problem };
   const valid = withDefaults as Spec;
   if (valid.deleteAfterDate !== undefined && Number.isNaN(Date.parse(valid.deleteAfterDate))) {
     return { ok: false, message: `spec.deleteAfterDate: "${valid.deleteAfterDate}" is not an ISO-8601 date` };

@@ -7,13 +7,13 @@
  * 192.0.2.15/32 never flip-flop). A sync where nothing differs writes nothing to Atlas.
  */
 import { isIP } from 'node:net';
-import { Value } from '@sinclair/typebox/value';
 import { AtlasProjectSpec, ONE_ADDRESS_MESSAGE, type IpAccessListEntry } from '../api/atlasproject.js';
 import { API_VERSION, RESOURCE_POLICY_ANNOTATION } from '../api/common.js';
 import type { AccessListEntry, AtlasClient, Project } from '../atlas/client.js';
 import { AtlasApiError } from '../atlas/errors.js';
 import { credentialsFrom, projectCredentialsRef, secretRule, type SecretRef } from './credentials.js';
 import type { FinalizeResult, HookContext, KindController, SyncResult } from './kind.js';
+import { createOrAdopt, schemaProblem } from './spec-check.js';
 
 export const PROJECT_CONDITIONS = {
   validation: 'ValidationSucceeded',
@@ -32,11 +32,8 @@ interface ProjectStatusFields {
 type SpecCheck = { ok: true; spec: AtlasProjectSpec } | { ok: false; reason: string; message: string };
 
 export function checkProjectSpec(spec: unknown): SpecCheck {
-  const error = Value.Errors(AtlasProjectSpec, spec).First();
-  if (error) {
-    const field = `spec${error.path.replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.')}`;
-    return { ok: false, reason: 'ProjectSpecInvalid', message: `${field}: ${error.message}` };
-  }
+  const problem = schemaProblem(AtlasProjectSpec, spec);
+  if (problem) return { ok: false, reason: 'ProjectSpecInvalid', message: problem };
   const valid = spec as AtlasProjectSpec;
   for (const [i, entry] of (valid.projectIpAccessList ?? []).entries()) {
     const given = [entry.ipAddress, entry.cidrBlock, entry.awsSecurityGroup].filter((v) => v !== undefined);
@@ -104,16 +101,7 @@ async function findOrCreateProject(atlas: AtlasClient, knownId: string | undefin
   if (byId) return byId;
   const byName = await atlas.projects.getByName(name);
   if (byName) return byName;
-  try {
-    return await atlas.projects.create({ name, orgId, withDefaultAlertsSettings: true });
-  } catch (error) {
-    // Created meanwhile (another replica, or a lost answer to our own create): adopt it.
-    if (error instanceof AtlasApiError && error.is('GROUP_ALREADY_EXISTS')) {
-      const adopted = await atlas.projects.getByName(name);
-      if (adopted) return adopted;
-    }
-    throw error;
-  }
+  return createOrAdopt(() => atlas.projects.create({ name, orgId, withDefaultAlertsSettings: true }), 'GROUP_ALREADY_EXISTS', () => atlas.projects.getByName(name));
 }
 
 async function syncProject(ctx: HookContext): Promise<SyncResult> {

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { request } from 'undici';
+import { jsonOrUndefined } from './sim.js';
 import type { KindController } from '../../src/hooks/kind.js';
 import { createLogger } from '../../src/server/logging.js';
 import { parseServeOptions, startHookServer, type RunningHookServer } from '../../src/server/serve.js';
@@ -34,13 +35,7 @@ export async function startTestHookServer(
         body: typeof body === 'string' ? body : JSON.stringify(body),
       });
       const text = await res.body.text();
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
-      return { status: res.statusCode, text, json };
+      return { status: res.statusCode, text, json: jsonOrUndefined(text) };
     },
     async get(path) {
       const res = await request(`${server.url}${path}`);

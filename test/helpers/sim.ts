@@ -42,13 +42,7 @@ export async function startSimHarness(
     async raw(method, path, headers = {}, body) {
       const res = await request(`${sim.url}${path}`, { method: method as 'GET', headers, body });
       const text = await res.body.text();
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
-      return { status: res.statusCode, headers: res.headers, text, json };
+      return { status: res.statusCode, headers: res.headers, text, json: jsonOrUndefined(text) };
     },
     async close() {
       await http.close();
@@ -57,6 +51,14 @@ export async function startSimHarness(
   };
   t.teardown(() => harness.close());
   return harness;
+}
+
+export function jsonOrUndefined(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Asserts the promise rejects with an error whose fields match `wanted` (tap's typings want a whole Error). */
