@@ -9,6 +9,7 @@
  */
 import type { Logger } from 'pino';
 import { AtlasClient } from '../atlas/client.js';
+import { scrubString } from '../redact.js';
 import { AtlasApiError, AtlasRateLimitedError, DeadlineExceededError } from '../atlas/errors.js';
 import { TimeBudget } from './budget.js';
 import { ConditionSet, observedConditions } from './conditions.js';
@@ -137,7 +138,8 @@ function describeFailure(error: unknown): {
   }
   return {
     reason: 'InternalError',
-    message: error instanceof Error ? error.message : String(error),
+    // An unexpected error may quote anything, a connection string included.
+    message: scrubString(error instanceof Error ? error.message : String(error)),
     resyncAfterSeconds: RESYNC.afterError,
     outcome: 'internal_error',
   };

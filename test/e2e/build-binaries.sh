@@ -38,7 +38,7 @@ if [ ! -x "$BIN/metacontroller" ]; then
     (cd "$MCDIR" && GOFLAGS= go build -trimpath -ldflags "-s -w" -o "$BIN/metacontroller" ./pkg/cmd/metacontroller)
     cp "$MCDIR/manifests/production/metacontroller-crds-v1.yaml" "$OUT/"
   else
-    sed -n 's/^[[:space:]]*"Error": "\(.*\)",\{0,1\}$/\1/p' <<<"$DOWNLOAD" > "$OUT/metacontroller.unavailable"
+    sed -n 's/^[[:space:]]*"Error": "\(.*\)",\{0,1\}$/\1/p' <<<"$DOWNLOAD" | sed -E 's#https?://[^/ ]+#the module proxy#g; s/\\n\\t/ /g' > "$OUT/metacontroller.unavailable"
     echo "Metacontroller could not be fetched: $(cat "$OUT/metacontroller.unavailable")" >&2
   fi
 fi

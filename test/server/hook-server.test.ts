@@ -132,6 +132,7 @@ t.test('an unexpected error is a condition, not a lost status; credentials never
   t.equal(sync.json.status.id, 'kept');
   t.same(sync.json.children, [secretChild]);
   t.equal(sync.json.status.conditions[0].reason, 'InternalError');
+  t.equal(sync.json.status.conditions[0].message, 'boom: mongodb+srv://[REDACTED]@cluster0.example.net', 'no credential in the condition');
   t.equal(sync.json.resyncAfterSeconds, 30);
   t.notMatch(server.logText(), /hunter2-password/);
 });

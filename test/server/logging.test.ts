@@ -1,7 +1,7 @@
 import t from 'tap';
 import { startTestHookServer, projectParent } from '../helpers/hook-server.js';
 import { testKind } from '../helpers/test-kind.js';
-import { scrub, REDACTED } from '../../src/server/logging.js';
+import { scrub, REDACTED } from '../../src/redact.js';
 
 const privateKey = '3c7a9a52-1b1e-4f0e-9d55-0f9b8e1d2c3a';
 const password = 'hunter2-password';
