@@ -171,3 +171,26 @@ t.test('Atlas errors show with the Atlas message', async (t) => {
   await sync(c);
   t.match(conditionsOf(c).ClusterReady, { reason: 'ClusterNotUpdatedInAtlas', message: /409 \(request "CANNOT_UPDATE_PAUSED_CLUSTER"\)/ });
 });
+
+t.test('every translated shape settles: Ready, then no writes', async (t) => {
+  const shapes: Record<string, Obj> = {
+    'shared tier': { name: 'free', providerSettings: { instanceSizeName: 'M0', providerName: 'TENANT', backingProviderName: 'AWS', regionName: 'US_EAST_1' } },
+    'multi-region': {
+      name: 'multi',
+      providerSettings: { instanceSizeName: 'M10', providerName: 'GCP' },
+      replicationSpecs: [{ zoneName: 'Zone 1', regionsConfig: { WESTERN_EUROPE: { electableNodes: 2, priority: 6 }, CENTRAL_US: { electableNodes: 3, priority: 7, readOnlyNodes: 1 } } }],
+    },
+    sharded: { name: 'sharded', numShards: 2, diskSizeGB: 20 },
+  };
+  for (const [shape, spec] of Object.entries(shapes)) {
+    const { op, sync } = await world(t, 0);
+    const c = cluster(spec);
+    await sync(c);
+    await sync(c);
+    t.equal(conditionsOf(c).Ready!.status, 'True', `${shape}: Ready`);
+    const writes = op.writes();
+    await sync(c);
+    await sync(c);
+    t.equal(op.writes(), writes, `${shape}: no writes once settled`);
+  }
+});
