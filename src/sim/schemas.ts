@@ -139,23 +139,30 @@ const clusterCommon = {
   links: Type.Optional(Type.Array(Type.Unknown())),
 };
 
+/** 2023-02-01 counts shards and keeps the disk size at the top; 2024-08-05 has a spec per shard. */
+function replicationSpecs(version: '2023-02-01' | '2024-08-05') {
+  const perShard = version === '2024-08-05';
+  return Type.Optional(
+    Type.Array(
+      Type.Object(
+        {
+          id: Type.Optional(Type.String()),
+          zoneId: Type.Optional(Type.String()),
+          zoneName: Type.Optional(Type.String()),
+          ...(perShard ? {} : { numShards: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })) }),
+          regionConfigs: Type.Array(regionConfig(perShard), { minItems: 1 }),
+        },
+        strict,
+      ),
+      { minItems: 1 },
+    ),
+  );
+}
+
 export const Cluster20240805 = Type.Object(
   {
     ...clusterCommon,
-    replicationSpecs: Type.Optional(
-      Type.Array(
-        Type.Object(
-          {
-            id: Type.Optional(Type.String()),
-            zoneId: Type.Optional(Type.String()),
-            zoneName: Type.Optional(Type.String()),
-            regionConfigs: Type.Array(regionConfig(true), { minItems: 1 }),
-          },
-          strict,
-        ),
-        { minItems: 1 },
-      ),
-    ),
+    replicationSpecs: replicationSpecs('2024-08-05'),
     redactClientLogData: Type.Optional(Type.Boolean()),
     retainBackups: Type.Optional(Type.Boolean()),
     useAwsTimeBasedSnapshotCopyForFastInitialSync: Type.Optional(Type.Boolean()),
@@ -169,21 +176,7 @@ export const Cluster20230201 = Type.Object(
   {
     ...clusterCommon,
     diskSizeGB: Type.Optional(Type.Number({ minimum: 0 })),
-    replicationSpecs: Type.Optional(
-      Type.Array(
-        Type.Object(
-          {
-            id: Type.Optional(Type.String()),
-            zoneId: Type.Optional(Type.String()),
-            zoneName: Type.Optional(Type.String()),
-            numShards: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
-            regionConfigs: Type.Array(regionConfig(false), { minItems: 1 }),
-          },
-          strict,
-        ),
-        { minItems: 1 },
-      ),
-    ),
+    replicationSpecs: replicationSpecs('2023-02-01'),
   },
   strict,
 );
