@@ -12,8 +12,8 @@ export const SPEC_PATH = `${SHARED}atlas-openapi/spec.yaml`;
 export const RECORDINGS = `${SHARED}atlas-recordings/`;
 export const hasSpec = existsSync(SPEC_PATH);
 export const hasRecordings = existsSync(RECORDINGS);
-export const skipWithoutSpec = hasSpec ? false : `../shared/atlas-openapi/spec.yaml is absent (${SPEC_PATH}): contract suite skipped`;
-export const skipWithoutRecordings = hasRecordings ? false : `../shared/atlas-recordings is absent (${RECORDINGS}): replay suite skipped`;
+export const skipWithoutSpec = hasSpec ? false : `../shared/atlas-openapi/spec.yaml is absent (${SPEC_PATH}): suites that read it are skipped`;
+export const skipWithoutRecordings = hasRecordings ? false : `../shared/atlas-recordings is absent (${RECORDINGS}): suites that read it are skipped`;
 
 type Json = Record<string, any>;
 
