@@ -61,6 +61,15 @@ export function isAtlasNotFound(error: unknown): error is AtlasApiError {
   return error instanceof AtlasApiError && error.is(...NOT_FOUND_CODES);
 }
 
+/** A delete whose object is already gone has done its job: Atlas's not-found is success. */
+export async function gone(deletion: Promise<unknown>): Promise<void> {
+  try {
+    await deletion;
+  } catch (error) {
+    if (!isAtlasNotFound(error)) throw error;
+  }
+}
+
 /**
  * Atlas is rate limiting and the wait does not fit in the hook's time budget. The kernel
  * turns this into resyncAfterSeconds rather than blocking a Metacontroller worker.

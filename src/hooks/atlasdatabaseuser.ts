@@ -12,7 +12,7 @@ import { Value } from '@sinclair/typebox/value';
 import { AtlasDatabaseUserSpec } from '../api/atlasdatabaseuser.js';
 import { API_VERSION, RESOURCE_POLICY_ANNOTATION } from '../api/common.js';
 import type { AtlasClient, Cluster, DatabaseUser } from '../atlas/client.js';
-import { AtlasApiError } from '../atlas/errors.js';
+import { AtlasApiError, gone } from '../atlas/errors.js';
 import { groupKey, relatedObject, type KubeObject, type RelatedResourceRule } from './contract.js';
 import { connectionSecret, connectionSecretName } from './connection-secrets.js';
 import { secretValues } from './credentials.js';
@@ -105,8 +105,6 @@ function observedSecrets(ctx: HookContext): Map<string, KubeObject> {
   return new Map(Object.values(ctx.children[groupKey('Secret', 'v1')] ?? {}).map((s) => [s.metadata.name, s]));
 }
 
-const isNotFound = (error: unknown) => error instanceof AtlasApiError && error.httpStatus === 404;
-
 async function syncUser(ctx: HookContext): Promise<SyncResult> {
   const { conditions } = ctx;
   const status = observedStatus(ctx);
@@ -127,9 +125,7 @@ async function syncUser(ctx: HookContext): Promise<SyncResult> {
 
   if (spec.deleteAfterDate && Date.parse(spec.deleteAfterDate) <= ctx.env.now().getTime()) {
     // Expired: gone from Atlas, its Secrets dropped, and nothing more to retry.
-    await atlas.databaseUsers.delete(groupId, spec.databaseName, spec.username).catch((error: unknown) => {
-      if (!isNotFound(error)) throw error;
-    });
+    await gone(atlas.databaseUsers.delete(groupId, spec.databaseName, spec.username));
     conditions.false(USER_READY, 'DatabaseUserExpired', 'The database user is expired and has been removed from Atlas');
     return { status, children: [] };
   }
@@ -161,9 +157,7 @@ async function syncUser(ctx: HookContext): Promise<SyncResult> {
   if (status.name && status.name !== spec.username) {
     // The username changed: the new user exists now, so the old one goes (its Secrets are
     // no longer among the children, so Metacontroller deletes them).
-    await atlas.databaseUsers.delete(groupId, spec.databaseName, status.name).catch((error: unknown) => {
-      if (!isNotFound(error)) throw error;
-    });
+    await gone(atlas.databaseUsers.delete(groupId, spec.databaseName, status.name));
   }
   status.name = spec.username;
 
@@ -266,9 +260,7 @@ async function finalizeUser(ctx: HookContext): Promise<FinalizeResult> {
   const databaseName = spec.databaseName ?? 'admin';
   try {
     for (const username of new Set([spec.username, status.name].filter((u): u is string => Boolean(u)))) {
-      await atlas.databaseUsers.delete(access.groupId, databaseName, username).catch((error: unknown) => {
-        if (!isNotFound(error)) throw error;
-      });
+      await gone(atlas.databaseUsers.delete(access.groupId, databaseName, username));
     }
     // Finalized only once Atlas answers USERNAME_NOT_FOUND.
     if (spec.username && (await atlas.databaseUsers.get(access.groupId, databaseName, spec.username))) {

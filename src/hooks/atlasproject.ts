@@ -10,7 +10,7 @@ import { isIP } from 'node:net';
 import { AtlasProjectSpec, ONE_ADDRESS_MESSAGE, type IpAccessListEntry } from '../api/atlasproject.js';
 import { API_VERSION, RESOURCE_POLICY_ANNOTATION } from '../api/common.js';
 import type { AccessListEntry, AtlasClient, Project } from '../atlas/client.js';
-import { AtlasApiError } from '../atlas/errors.js';
+import { AtlasApiError, gone } from '../atlas/errors.js';
 import { credentialsFrom, projectCredentialsRef, secretRule, type SecretRef } from './credentials.js';
 import type { FinalizeResult, HookContext, KindController, SyncResult } from './kind.js';
 import { createOrAdopt, schemaProblem } from './spec-check.js';
@@ -152,11 +152,7 @@ async function syncAccessList(
   try {
     // Add before removing, so a rejected entry leaves what already works in place.
     if (plan.add.length > 0) await atlas.accessList.add(groupId, plan.add);
-    for (const key of plan.remove) {
-      await atlas.accessList.delete(groupId, key).catch((error: unknown) => {
-        if (!(error instanceof AtlasApiError && error.httpStatus === 404)) throw error;
-      });
-    }
+    for (const key of plan.remove) await gone(atlas.accessList.delete(groupId, key));
   } catch (error) {
     if (!(error instanceof AtlasApiError)) throw error;
     conditions.false(PROJECT_CONDITIONS.accessList, 'ProjectIPAccessListNotCreatedInAtlas', error.message);
