@@ -16,7 +16,7 @@ export function examplePayloads(): Record<string, unknown> {
   for (const parent of objects) {
     const kind = allKinds().find((k) => k.kind === parent.kind);
     if (!kind) continue;
-    const related = relatedFor(kind.customize(parent, { identity } as Parameters<typeof kind.customize>[1]), objects);
+    const related = relatedFor(kind.customize(parent, identity), objects);
     const base = `${kind.route}-${parent.metadata.name}`;
     payloads[`${base}-customize.json`] = { controller: {}, parent };
     for (const hook of ['sync', 'finalize'] as const) {

@@ -171,7 +171,7 @@ export const atlasCluster: KindController = {
   kind: 'AtlasCluster',
   apiVersion: API_VERSION,
   route: 'atlascluster',
-  customize: (parent, env) => projectRelatedRules(parent, env.identity),
+  customize: projectRelatedRules,
   sync: syncCluster,
   finalize: finalizeCluster,
 };

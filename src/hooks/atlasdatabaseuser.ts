@@ -13,6 +13,7 @@ import { AtlasDatabaseUserSpec } from '../api/atlasdatabaseuser.js';
 import { API_VERSION, RESOURCE_POLICY_ANNOTATION } from '../api/common.js';
 import type { AtlasClient, Cluster, DatabaseUser } from '../atlas/client.js';
 import { AtlasApiError, gone } from '../atlas/errors.js';
+import type { OperatorIdentity } from '../config/identity.js';
 import { groupKey, relatedObject, type KubeObject, type RelatedResourceRule } from './contract.js';
 import { connectionSecret, connectionSecretName } from './connection-secrets.js';
 import { secretValues } from './credentials.js';
@@ -31,12 +32,12 @@ interface UserStatusFields {
 
 const RESYNC = { pending: 10, atlasError: 30 } as const;
 
-export function userRelatedRules(parent: KubeObject, env: Parameters<KindController['customize']>[1]): RelatedResourceRule[] {
+export function userRelatedRules(parent: KubeObject, identity: OperatorIdentity): RelatedResourceRule[] {
   const spec = (parent.spec ?? {}) as Partial<Spec>;
   const namespace = parent.metadata.namespace ?? 'default';
   const project = projectRefOf(parent);
   return [
-    ...projectRelatedRules(parent, env.identity),
+    ...projectRelatedRules(parent, identity),
     ...(spec.passwordSecretRef?.name ? [{ apiVersion: 'v1', resource: 'secrets', namespace, names: [spec.passwordSecretRef.name] }] : []),
     // A new or changed AtlasCluster in the project re-syncs its users (and their Secrets).
     { apiVersion: API_VERSION, resource: 'atlasclusters', namespace: project.namespace, labelSelector: {} },

@@ -225,7 +225,7 @@ export const atlasProject: KindController = {
   kind: 'AtlasProject',
   apiVersion: API_VERSION,
   route: 'atlasproject',
-  customize: (parent, env) => [secretRule(projectCredentialsRef(parent, env.identity))],
+  customize: (parent, identity) => [secretRule(projectCredentialsRef(parent, identity))],
   sync: syncProject,
   finalize: finalizeProject,
 };

@@ -55,7 +55,8 @@ export interface KindController {
   apiVersion: string;
   /** The route segment: /hooks/<route>/<hook>. */
   route: string;
-  customize(parent: KubeObject, env: HookEnvironment): RelatedResourceRule[];
+  /** Depends on the parent and our identity only: Metacontroller caches it per generation. */
+  customize(parent: KubeObject, identity: OperatorIdentity): RelatedResourceRule[];
   sync(ctx: HookContext): Promise<SyncResult>;
   finalize(ctx: HookContext): Promise<FinalizeResult>;
 }

@@ -118,7 +118,7 @@ function registerKind(
     async (request) => {
       checkParent(request.body.parent);
       const end = metrics.hookDuration.startTimer({ kind: controller.route, hook: 'customize' });
-      const relatedResources = controller.customize(request.body.parent as KubeObject, options.env);
+      const relatedResources = controller.customize(request.body.parent as KubeObject, options.env.identity);
       end();
       metrics.hookCalls.inc({ kind: controller.route, hook: 'customize', outcome: 'ok' });
       return { relatedResources };
