@@ -92,124 +92,69 @@ export class AtlasClient {
   }
 
   readonly projects = {
-    getByName: (name: string) =>
-      this.maybe<Project>({ method: 'GET', path: `${V2}/groups/byName/${pathSegment(name)}`, route: `${V2}/groups/byName/{groupName}`, version: '2023-01-01' }),
-    get: (groupId: string) =>
-      this.maybe<Project>({ method: 'GET', path: `${V2}/groups/${pathSegment(groupId)}`, route: `${V2}/groups/{groupId}`, version: '2023-01-01' }),
+    getByName: (name: string) => this.maybe<Project>(request('GET', '/groups/byName/{groupName}', [name], '2023-01-01')),
+    get: (groupId: string) => this.maybe<Project>(request('GET', '/groups/{groupId}', [groupId], '2023-01-01')),
     create: (body: { name: string; orgId: string; withDefaultAlertsSettings?: boolean }) =>
-      this.call<Project>({ method: 'POST', path: `${V2}/groups`, route: `${V2}/groups`, version: '2023-01-01', body }),
-    delete: (groupId: string) =>
-      this.call<unknown>({ method: 'DELETE', path: `${V2}/groups/${pathSegment(groupId)}`, route: `${V2}/groups/{groupId}`, version: '2023-01-01' }),
+      this.call<Project>(request('POST', '/groups', [], '2023-01-01', { body })),
+    delete: (groupId: string) => this.call<unknown>(request('DELETE', '/groups/{groupId}', [groupId], '2023-01-01')),
   };
 
   readonly accessList = {
-    list: (groupId: string) =>
-      this.all<AccessListEntry>({ method: 'GET', path: `${V2}/groups/${pathSegment(groupId)}/accessList`, route: `${V2}/groups/{groupId}/accessList`, version: '2023-01-01' }),
+    list: (groupId: string) => this.all<AccessListEntry>(request('GET', '/groups/{groupId}/accessList', [groupId], '2023-01-01')),
     /** An upsert: Atlas answers with the whole list. Repeating it is harmless. */
     add: (groupId: string, entries: AccessListEntry[]) =>
-      this.call<Page<AccessListEntry>>({
-        method: 'POST',
-        path: `${V2}/groups/${pathSegment(groupId)}/accessList`,
-        route: `${V2}/groups/{groupId}/accessList`,
-        version: '2023-01-01',
-        body: entries,
-        idempotent: true,
-      }),
+      this.call<Page<AccessListEntry>>(request('POST', '/groups/{groupId}/accessList', [groupId], '2023-01-01', { body: entries, idempotent: true })),
     delete: (groupId: string, entry: string) =>
-      this.call<unknown>({
-        method: 'DELETE',
-        path: `${V2}/groups/${pathSegment(groupId)}/accessList/${pathSegment(entry)}`,
-        route: `${V2}/groups/{groupId}/accessList/{entryValue}`,
-        version: '2023-01-01',
-      }),
+      this.call<unknown>(request('DELETE', '/groups/{groupId}/accessList/{entryValue}', [groupId, entry], '2023-01-01')),
     status: async (groupId: string, entry: string) =>
-      (
-        await this.call<{ STATUS: AccessListStatus }>({
-          method: 'GET',
-          path: `${V2}/groups/${pathSegment(groupId)}/accessList/${pathSegment(entry)}/status`,
-          route: `${V2}/groups/{groupId}/accessList/{entryValue}/status`,
-          version: '2023-01-01',
-        })
-      ).STATUS,
+      (await this.call<{ STATUS: AccessListStatus }>(request('GET', '/groups/{groupId}/accessList/{entryValue}/status', [groupId, entry], '2023-01-01'))).STATUS,
   };
 
   readonly clusters = {
-    list: (groupId: string) =>
-      this.all<Cluster>({ method: 'GET', path: `${V2}/groups/${pathSegment(groupId)}/clusters`, route: `${V2}/groups/{groupId}/clusters`, version: '2024-08-05' }),
-    get: (groupId: string, name: string) =>
-      this.maybe<Cluster>({
-        method: 'GET',
-        path: `${V2}/groups/${pathSegment(groupId)}/clusters/${pathSegment(name)}`,
-        route: `${V2}/groups/{groupId}/clusters/{clusterName}`,
-        version: '2024-08-05',
-      }),
+    list: (groupId: string) => this.all<Cluster>(request('GET', '/groups/{groupId}/clusters', [groupId], '2024-08-05')),
+    get: (groupId: string, name: string) => this.maybe<Cluster>(request('GET', '/groups/{groupId}/clusters/{clusterName}', [groupId, name], '2024-08-05')),
     create: (groupId: string, body: Record<string, unknown>) =>
-      this.call<Cluster>({ method: 'POST', path: `${V2}/groups/${pathSegment(groupId)}/clusters`, route: `${V2}/groups/{groupId}/clusters`, version: '2024-10-23', body }),
+      this.call<Cluster>(request('POST', '/groups/{groupId}/clusters', [groupId], '2024-10-23', { body })),
     /** PATCH to a desired state: repeating it is harmless. */
     update: (groupId: string, name: string, body: Record<string, unknown>) =>
-      this.call<Cluster>({
-        method: 'PATCH',
-        path: `${V2}/groups/${pathSegment(groupId)}/clusters/${pathSegment(name)}`,
-        route: `${V2}/groups/{groupId}/clusters/{clusterName}`,
-        version: '2024-10-23',
-        body,
-        idempotent: true,
-      }),
+      this.call<Cluster>(request('PATCH', '/groups/{groupId}/clusters/{clusterName}', [groupId, name], '2024-10-23', { body, idempotent: true })),
     delete: (groupId: string, name: string) =>
-      this.call<unknown>({
-        method: 'DELETE',
-        path: `${V2}/groups/${pathSegment(groupId)}/clusters/${pathSegment(name)}`,
-        route: `${V2}/groups/{groupId}/clusters/{clusterName}`,
-        version: '2023-02-01',
-      }),
+      this.call<unknown>(request('DELETE', '/groups/{groupId}/clusters/{clusterName}', [groupId, name], '2023-02-01')),
     changeStatus: async (groupId: string, name: string) =>
       (
-        await this.call<{ changeStatus: 'PENDING' | 'APPLIED' }>({
-          method: 'GET',
-          path: `${V2}/groups/${pathSegment(groupId)}/clusters/${pathSegment(name)}/status`,
-          route: `${V2}/groups/{groupId}/clusters/{clusterName}/status`,
-          version: '2023-01-01',
-        })
+        await this.call<{ changeStatus: 'PENDING' | 'APPLIED' }>(
+          request('GET', '/groups/{groupId}/clusters/{clusterName}/status', [groupId, name], '2023-01-01'),
+        )
       ).changeStatus,
   };
 
   readonly databaseUsers = {
-    list: (groupId: string) =>
-      this.all<DatabaseUser>({ method: 'GET', path: `${V2}/groups/${pathSegment(groupId)}/databaseUsers`, route: `${V2}/groups/{groupId}/databaseUsers`, version: '2023-01-01' }),
+    list: (groupId: string) => this.all<DatabaseUser>(request('GET', '/groups/{groupId}/databaseUsers', [groupId], '2023-01-01')),
     get: (groupId: string, databaseName: string, username: string) =>
-      this.maybe<DatabaseUser>({
-        method: 'GET',
-        path: userPath(groupId, databaseName, username),
-        route: `${V2}/groups/{groupId}/databaseUsers/{databaseName}/{username}`,
-        version: '2023-01-01',
-      }),
+      this.maybe<DatabaseUser>(request('GET', USER, [groupId, databaseName, username], '2023-01-01')),
     create: (groupId: string, body: DatabaseUser) =>
-      this.call<DatabaseUser>({
-        method: 'POST',
-        path: `${V2}/groups/${pathSegment(groupId)}/databaseUsers`,
-        route: `${V2}/groups/{groupId}/databaseUsers`,
-        version: '2023-01-01',
-        body,
-      }),
+      this.call<DatabaseUser>(request('POST', '/groups/{groupId}/databaseUsers', [groupId], '2023-01-01', { body })),
     update: (groupId: string, databaseName: string, username: string, body: Partial<DatabaseUser>) =>
-      this.call<DatabaseUser>({
-        method: 'PATCH',
-        path: userPath(groupId, databaseName, username),
-        route: `${V2}/groups/{groupId}/databaseUsers/{databaseName}/{username}`,
-        version: '2023-01-01',
-        body,
-        idempotent: true,
-      }),
+      this.call<DatabaseUser>(request('PATCH', USER, [groupId, databaseName, username], '2023-01-01', { body, idempotent: true })),
     delete: (groupId: string, databaseName: string, username: string) =>
-      this.call<unknown>({
-        method: 'DELETE',
-        path: userPath(groupId, databaseName, username),
-        route: `${V2}/groups/{groupId}/databaseUsers/{databaseName}/{username}`,
-        version: '2023-01-01',
-      }),
+      this.call<unknown>(request('DELETE', USER, [groupId, databaseName, username], '2023-01-01')),
   };
 }
 
-function userPath(groupId: string, databaseName: string, username: string): string {
-  return `${V2}/groups/${pathSegment(groupId)}/databaseUsers/${pathSegment(databaseName)}/${pathSegment(username)}`;
+const USER = '/groups/{groupId}/databaseUsers/{databaseName}/{username}';
+
+/**
+ * One request from a route template: the metrics label is the template, the path fills
+ * its {slots} with escaped segments, so the two can never disagree.
+ */
+function request(
+  method: AtlasRequest['method'],
+  template: string,
+  params: string[],
+  version: string,
+  extra: Pick<AtlasRequest, 'body' | 'idempotent'> = {},
+): AtlasRequest {
+  let i = 0;
+  const path = `${V2}${template.replace(/\{\w+\}/g, () => pathSegment(params[i++]!))}`;
+  return { method, path, route: `${V2}${template}`, version, ...extra };
 }
