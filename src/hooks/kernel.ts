@@ -3,8 +3,8 @@
  * is the model): it builds the context, runs the kind's decision inside the time budget,
  * and turns whatever happened into a complete Metacontroller response.
  *
- * On every failure path the observed status fields and the observed children are returned
- * unchanged: Metacontroller replaces status wholesale and deletes omitted children, so an
+ * On every failure path the observed status fields and the observed children (re-rendered
+ * as desired state, children.ts) are returned: Metacontroller replaces status wholesale and deletes omitted children, so an
  * error must never erase an Atlas id or a connection Secret.
  */
 import type { Logger } from 'pino';
@@ -12,6 +12,7 @@ import { AtlasClient } from '../atlas/client.js';
 import { scrubString } from '../redact.js';
 import { AtlasApiError, AtlasRateLimitedError, DeadlineExceededError } from '../atlas/errors.js';
 import { TimeBudget } from './budget.js';
+import { renderObservedChildren } from './children.js';
 import { ConditionSet, observedConditions } from './conditions.js';
 import type { KubeObject, ObjectMap, SyncRequest, SyncResponse } from './contract.js';
 import type { HookContext, HookEnvironment, KindController, SyncResult, FinalizeResult } from './kind.js';
@@ -153,17 +154,6 @@ function observedKindStatus(parent: KubeObject): Record<string, unknown> {
   return rest;
 }
 
-function observedChildren(children: ObjectMap): KubeObject[] {
-  return Object.keys(children)
-    .sort()
-    .flatMap((group) => {
-      const objects = children[group] ?? {};
-      return Object.keys(objects)
-        .sort()
-        .map((key) => objects[key]!);
-    });
-}
-
 function respond(
   ctx: HookContext,
   result: SyncResult,
@@ -178,7 +168,7 @@ function respond(
   if (generation !== undefined) status.observedGeneration = generation;
   const response: SyncResponse = {
     status,
-    children: result.children ?? observedChildren(ctx.children),
+    children: result.children ?? renderObservedChildren(ctx.children),
   };
   if (result.resyncAfterSeconds !== undefined && result.resyncAfterSeconds > 0) {
     response.resyncAfterSeconds = result.resyncAfterSeconds;

@@ -137,6 +137,39 @@ t.test('an unexpected error is a condition, not a lost status; credentials never
   t.notMatch(server.logText(), /hunter2-password/);
 });
 
+t.test('on the failure path children come back as we render them, never with server-set metadata', async (t) => {
+  const server = await startTestHookServer([testKind]);
+  t.teardown(() => server.shutdown());
+  const observed = {
+    ...secretChild,
+    metadata: {
+      ...secretChild.metadata,
+      uid: 'a1b2',
+      resourceVersion: '4711',
+      generation: 1,
+      creationTimestamp: '2026-01-01T00:00:00Z',
+      labels: { 'atlas.mongodb.com/type': 'credentials', 'controller-uid': 'u-1' },
+      annotations: { 'metacontroller.k8s.io/last-applied-configuration': '{}', 'atlas.mongodb.com/ours': 'yes' },
+      ownerReferences: [{ apiVersion: 'atlas.mongodb.com/v1', kind: 'AtlasProject', name: 'my-project', uid: 'u-1', controller: true }],
+      managedFields: [{ manager: 'metacontroller' }],
+      finalizers: ['x'],
+    },
+    status: { anything: true },
+  };
+  const parent = projectParent({ spec: { behavior: 'throw' } });
+  const res = await server.post('/hooks/atlasproject/sync', { parent, children: { 'Secret.v1': { 'team-a/keep-me': observed } } });
+  t.equal(res.json.status.conditions[0].reason, 'InternalError');
+  t.same(res.json.children, [
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'keep-me', namespace: 'team-a', labels: { 'atlas.mongodb.com/type': 'credentials' }, annotations: { 'atlas.mongodb.com/ours': 'yes' } },
+      data: secretChild.data,
+      type: 'Opaque',
+    },
+  ]);
+});
+
 t.test('SIGTERM-style shutdown fails readiness and lets in-flight hooks finish', async (t) => {
   const server = await startTestHookServer([testKind], ['--hook-timeout', '2s', '--hook-budget', '300ms']);
   const inFlight = server.post('/hooks/atlasproject/sync', { parent: projectParent({ spec: { behavior: 'hang' } }) });
