@@ -8,6 +8,7 @@ import { API_VERSION, RESOURCE_POLICY_ANNOTATION } from '../api/common.js';
 import type { AtlasClient, Cluster } from '../atlas/client.js';
 import { AtlasApiError } from '../atlas/errors.js';
 import { kubeTime } from './conditions.js';
+import { progressResync } from './resync.js';
 import { projectAccess, projectRelatedRules } from './project-access.js';
 import { createBody, planClusterChanges } from './cluster-translation.js';
 import type { FinalizeResult, HookContext, KindController, SyncResult } from './kind.js';
@@ -68,13 +69,7 @@ function statusFrom(ctx: HookContext, cluster: Cluster): ClusterStatusFields {
   };
 }
 
-/** Look again soon while a change is young, less often while Atlas takes its time. */
-function progressResync(ctx: HookContext): number {
-  const since = ctx.conditions.get(CLUSTER_READY);
-  const startedAt = since?.status === 'False' && since.lastTransitionTime ? Date.parse(since.lastTransitionTime) : ctx.env.now().getTime();
-  const elapsed = (ctx.env.now().getTime() - startedAt) / 1000;
-  return elapsed < 120 ? 10 : elapsed < 900 ? 30 : 60;
-}
+const progress = (ctx: HookContext) => progressResync(ctx.conditions.get(CLUSTER_READY), ctx.env.now());
 
 async function findOrCreate(atlas: AtlasClient, groupId: string, spec: Spec): Promise<Cluster> {
   const existing = await atlas.clusters.get(groupId, spec.name);
@@ -111,11 +106,11 @@ async function syncCluster(ctx: HookContext): Promise<SyncResult> {
   switch (cluster.stateName) {
     case 'CREATING':
       conditions.false(CLUSTER_READY, 'ClusterCreating', 'cluster is provisioning');
-      return { status: statusFrom(ctx, cluster), children: [], resyncAfterSeconds: progressResync(ctx) };
+      return { status: statusFrom(ctx, cluster), children: [], resyncAfterSeconds: progress(ctx) };
     case 'UPDATING':
     case 'REPAIRING':
       conditions.false(CLUSTER_READY, 'ClusterUpdating', `cluster is ${cluster.stateName === 'REPAIRING' ? 'repairing' : 'updating'}`);
-      return { status: statusFrom(ctx, cluster), children: [], resyncAfterSeconds: progressResync(ctx) };
+      return { status: statusFrom(ctx, cluster), children: [], resyncAfterSeconds: progress(ctx) };
     case 'DELETING':
       conditions.false(CLUSTER_READY, 'ClusterDeleting', 'the cluster is being deleted in Atlas; it is created again once it is gone');
       return { status: statusFrom(ctx, cluster), children: [], resyncAfterSeconds: 30 };
@@ -160,7 +155,7 @@ async function finalizeCluster(ctx: HookContext): Promise<FinalizeResult> {
     const cluster = await atlas.clusters.get(access.groupId, name);
     if (!cluster) return { status, children: [], finalized: true };
     if (cluster.stateName !== 'DELETING') await atlas.clusters.delete(access.groupId, name);
-    return waiting('ClusterDeleting', 'the cluster is being deleted in Atlas', progressResync(ctx));
+    return waiting('ClusterDeleting', 'the cluster is being deleted in Atlas', progress(ctx));
   } catch (error) {
     if (!(error instanceof AtlasApiError)) throw error;
     return waiting('AtlasFinalizerNotRemoved', error.message, 30);

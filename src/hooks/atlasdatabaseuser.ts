@@ -15,7 +15,9 @@ import type { AtlasClient, Cluster, DatabaseUser } from '../atlas/client.js';
 import { AtlasApiError, gone } from '../atlas/errors.js';
 import type { OperatorIdentity } from '../config/identity.js';
 import { groupKey, relatedObject, type KubeObject, type RelatedResourceRule } from './contract.js';
+import { renderObservedChild } from './children.js';
 import { connectionSecret, connectionSecretName } from './connection-secrets.js';
+import { progressResync } from './resync.js';
 import { secretValues } from './credentials.js';
 import type { FinalizeResult, HookContext, KindController, SyncResult } from './kind.js';
 import { schemaProblem } from './spec-check.js';
@@ -145,6 +147,7 @@ async function syncUser(ctx: HookContext): Promise<SyncResult> {
     return { status, resyncAfterSeconds: RESYNC.atlasError };
   }
   const inScope = scoped.length > 0 ? clusters.filter((c) => scoped.includes(c.name)) : clusters;
+  const declared = declaredClusters(ctx).filter((name) => scoped.length === 0 || scoped.includes(name));
 
   let wrote: boolean;
   try {
@@ -174,15 +177,15 @@ async function syncUser(ctx: HookContext): Promise<SyncResult> {
         'ClustersAppliedDatabaseUsersChanges',
         `${inScope.length - pending.length} out of ${inScope.length} clusters have applied database user changes`,
       );
-      return { status, resyncAfterSeconds: RESYNC.pending };
+      return { status, resyncAfterSeconds: progressResync(conditions.get(USER_READY), ctx.env.now()) };
     }
   }
 
   const projectName = (access.project.spec as { name?: string }).name ?? '';
-  const children = connectionSecrets(ctx, spec, inScope, projectName, groupId, password.password ?? '');
+  const children = connectionSecrets(ctx, spec, inScope, declared, projectName, groupId, password.password ?? '');
   if (children.waiting.length > 0) {
     conditions.false(USER_READY, 'DatabaseUserConnectionSecretsNotCreated', `Waiting for clusters to get created/updated: ${children.waiting.join(', ')}`);
-    return { status, children: children.secrets, resyncAfterSeconds: RESYNC.atlasError };
+    return { status, children: children.secrets, resyncAfterSeconds: progressResync(conditions.get(USER_READY), ctx.env.now()) };
   }
   conditions.true(USER_READY);
   return { status, children: children.secrets };
@@ -208,10 +211,38 @@ async function applyUser(atlas: AtlasClient, groupId: string, spec: Spec, passwo
   return true;
 }
 
+/** States in which a cluster's connection strings are its current ones. */
+const SERVING = new Set(['IDLE', 'UPDATING', 'REPAIRING']);
+
+/**
+ * Names of the clusters that AtlasCluster objects declare in this project (they may not be
+ * in Atlas yet): a user is not Ready while a cluster it will get a Secret for is missing.
+ */
+function declaredClusters(ctx: HookContext): string[] {
+  const user = projectRefOf(ctx.parent);
+  return Object.values(ctx.related[groupKey('AtlasCluster', API_VERSION)] ?? {})
+    .filter((cluster) => !cluster.metadata.deletionTimestamp)
+    .filter((cluster) => {
+      const ref = projectRefOf(cluster);
+      return ref.namespace === user.namespace && ref.name === user.name;
+    })
+    .flatMap((cluster) => {
+      const name = (cluster.spec as { name?: unknown } | undefined)?.name;
+      return typeof name === 'string' && name ? [name] : [];
+    });
+}
+
+/**
+ * One Secret per cluster in scope, rendered from Atlas's current connection strings. A
+ * cluster still provisioning keeps the Secret it had (re-rendered, never echoed), and a
+ * cluster that is being deleted, or is gone, loses it. `waiting` names every cluster whose
+ * Secret is missing or not current.
+ */
 function connectionSecrets(
   ctx: HookContext,
   spec: Spec,
   clusters: Cluster[],
+  declared: string[],
   projectName: string,
   projectId: string,
   password: string,
@@ -220,19 +251,21 @@ function connectionSecrets(
   const secrets: KubeObject[] = [];
   const waiting: string[] = [];
   for (const cluster of clusters) {
+    if (cluster.stateName === 'DELETING') continue;
     const strings = cluster.connectionStrings ?? {};
-    if (cluster.stateName === 'IDLE' && strings.standardSrv) {
+    if (SERVING.has(cluster.stateName ?? '') && strings.standardSrv) {
       secrets.push(
         connectionSecret({ namespace: ctx.parent.metadata.namespace ?? 'default', projectName, projectId, clusterName: cluster.name, username: spec.username, password, strings }),
       );
       continue;
     }
-    // Changing or still provisioning: keep the Secret it had, never drop it on the way.
     const kept = observed.get(connectionSecretName(projectName, cluster.name, spec.username));
-    if (kept) secrets.push(kept);
-    else waiting.push(cluster.name);
+    if (kept) secrets.push(renderObservedChild(kept));
+    waiting.push(cluster.name);
   }
-  return { secrets, waiting };
+  const inAtlas = new Set(clusters.map((c) => c.name));
+  for (const name of declared) if (!inAtlas.has(name)) waiting.push(name);
+  return { secrets, waiting: [...new Set(waiting)].sort() };
 }
 
 async function finalizeUser(ctx: HookContext): Promise<FinalizeResult> {

@@ -29,6 +29,27 @@ function user(spec: Obj = {}, metadata: Obj = {}): Obj {
   };
 }
 
+/** A child as the API server hands it back once Metacontroller has applied it. */
+let writes = 0;
+function asApplied(child: Obj): Obj {
+  writes++;
+  return {
+    ...child,
+    metadata: {
+      ...child.metadata,
+      uid: `uid-${child.metadata.name}`,
+      resourceVersion: String(1000 + writes),
+      creationTimestamp: '2026-01-01T00:00:00Z',
+      labels: { ...child.metadata.labels, 'controller-uid': 'uid-u' },
+      annotations: { 'metacontroller.k8s.io/last-applied-configuration': JSON.stringify(child) },
+      ownerReferences: [{ apiVersion: 'atlas.mongodb.com/v1', kind: 'AtlasDatabaseUser', name: 'my-database-user', uid: 'uid-u', controller: true, blockOwnerDeletion: true }],
+      managedFields: [{ manager: 'metacontroller', operation: 'Update', time: '2026-01-01T00:00:00Z' }],
+    },
+  };
+}
+
+const SERVER_SET = ['uid', 'resourceVersion', 'creationTimestamp', 'ownerReferences', 'managedFields', 'annotations'];
+
 function passwordSecret(password: string, resourceVersion: string): Obj {
   const s = secret('team-a', 'david-password', { password });
   s.metadata.resourceVersion = resourceVersion;
@@ -54,7 +75,7 @@ async function world(t: Test) {
   const related = async (u: Obj) => Object.values(relatedFor((await op.customize('atlasdatabaseuser', u)).relatedResources, objects as any)).flatMap((m) => Object.values(m));
   const call = (hook: 'sync' | 'finalize') => async (u: Obj) => {
     const res = await op[hook]('atlasdatabaseuser', u, await related(u), children.get(u.metadata.name) ?? []);
-    children.set(u.metadata.name, res.children);
+    children.set(u.metadata.name, res.children.map(asApplied));
     return res;
   };
   const sync = call('sync');
@@ -123,6 +144,47 @@ t.test('password rotation: PATCH, old Secrets kept until applied, then new conte
   const done = await w.sync(u);
   t.equal(u.status.passwordVersion, '200');
   t.ok(done.children.every((s: Obj) => decode(s).password === 'a-brand-new-password'));
+});
+
+t.test('children carry only what we own, on every path, so Metacontroller never rewrites them', async (t) => {
+  const w = await world(t);
+  const u = user();
+  await w.settle(u);
+  w.objects[2] = passwordSecret('a-brand-new-password', '200');
+  const answers = [await w.sync(u), await w.sync(u)];
+  t.equal(conditionsOf(u).DatabaseUserReady!.reason, 'ClustersAppliedDatabaseUsersChanges', 'kept Secrets while clusters apply');
+  w.op.sim.control.advance(120);
+  answers.push(await w.sync(u), await w.sync(u));
+  for (const answer of answers) {
+    for (const child of answer.children as Obj[]) {
+      t.same(SERVER_SET.filter((field) => field in child.metadata), [], `${child.metadata.name}: no server-set metadata`);
+      t.notOk('controller-uid' in child.metadata.labels, 'no label we do not own');
+    }
+  }
+  t.equal(answers[0]!.text, answers[1]!.text, 'the kept Secrets are byte-identical from one sync to the next');
+  t.equal(answers[2]!.text, answers[3]!.text);
+});
+
+t.test('not Ready while an AtlasCluster of the project is not in Atlas yet', async (t) => {
+  const w = await world(t);
+  const declared: Obj = {
+    apiVersion: 'atlas.mongodb.com/v1',
+    kind: 'AtlasCluster',
+    metadata: { name: 'third', namespace: 'team-a', uid: 'uid-c3', generation: 1 },
+    spec: { name: 'third-cluster', projectRef: { name: 'my-project' }, providerSettings: { instanceSizeName: 'M10', providerName: 'AWS', regionName: 'US_EAST_1' } },
+  };
+  const elsewhere: Obj = { ...declared, metadata: { ...declared.metadata, name: 'fourth' }, spec: { ...declared.spec, name: 'fourth-cluster', projectRef: { name: 'other-project' } } };
+  w.objects.push(declared, elsewhere);
+  const u = user();
+  const res = await w.settle(u);
+  t.match(conditionsOf(u).DatabaseUserReady, { status: 'False', reason: 'DatabaseUserConnectionSecretsNotCreated', message: 'Waiting for clusters to get created/updated: third-cluster' });
+  t.equal(res.children.length, 2, 'the clusters that exist have their Secrets meanwhile');
+  t.equal(res.resyncAfterSeconds, 10);
+  await w.atlas.clusters.create(w.groupId, M10('third-cluster'));
+  w.op.sim.control.advance(120);
+  const ready = await w.settle(u);
+  t.equal(conditionsOf(u).Ready!.status, 'True');
+  t.equal(ready.children.length, 3);
 });
 
 t.test('roles change, scope narrowed (Secret dropped), new cluster (Secret added)', async (t) => {
