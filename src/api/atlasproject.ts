@@ -10,7 +10,9 @@ export const ONE_ADDRESS_MESSAGE = "only one of the 'awsSecurityGroup', 'cidrBlo
 
 export const IpAccessListEntry = Type.Object(
   {
-    ipAddress: Type.Optional(Type.String({ description: 'A single IPv4 or IPv6 address.' })),
+    ipAddress: Type.Optional(
+      Type.String({ description: 'A single IPv4 or IPv6 address. A CIDR block written here (as the official v0.5.0 quick start does) is sent to Atlas as cidrBlock, host bits cleared.' }),
+    ),
     cidrBlock: Type.Optional(Type.String({ description: 'A range of addresses in CIDR notation.' })),
     awsSecurityGroup: Type.Optional(Type.String({ description: 'An AWS security group id (needs VPC peering).' })),
     comment: Type.Optional(Type.String({ maxLength: 80 })),

@@ -37,8 +37,25 @@ function matches(object: KubeObject, rule: RelatedResourceRule): boolean {
   if (object.apiVersion !== rule.apiVersion || object.kind !== KIND_OF_RESOURCE[rule.resource]) return false;
   if (rule.namespace !== undefined && object.metadata.namespace !== rule.namespace) return false;
   if (rule.names && !rule.names.includes(object.metadata.name)) return false;
+  const labels = object.metadata.labels ?? {};
   const wanted = rule.labelSelector?.matchLabels ?? {};
-  return Object.entries(wanted).every(([k, v]) => object.metadata.labels?.[k] === v);
+  return (
+    Object.entries(wanted).every(([k, v]) => labels[k] === v) &&
+    (rule.labelSelector?.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
+      switch (operator) {
+        case 'In':
+          return key in labels && values.includes(labels[key]!);
+        case 'NotIn':
+          return !(key in labels) || !values.includes(labels[key]!);
+        case 'Exists':
+          return key in labels;
+        case 'DoesNotExist':
+          return !(key in labels);
+        default:
+          throw new Error(`unknown label selector operator ${operator}`);
+      }
+    })
+  );
 }
 
 /** The related objects Metacontroller would send for these customize rules. */

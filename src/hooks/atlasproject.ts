@@ -13,7 +13,9 @@ import type { AccessListEntry, AtlasClient, Project } from '../atlas/client.js';
 import { AtlasApiError, gone } from '../atlas/errors.js';
 import { credentialsFrom, projectCredentialsRef, secretRule, type SecretRef } from './credentials.js';
 import type { FinalizeResult, HookContext, KindController, SyncResult } from './kind.js';
+import { progressResync } from './resync.js';
 import { createOrAdopt, schemaProblem } from './spec-check.js';
+import { groupKey } from './contract.js';
 
 export const PROJECT_CONDITIONS = {
   validation: 'ValidationSucceeded',
@@ -51,10 +53,71 @@ export function checkProjectSpec(spec: unknown): SpecCheck {
   return { ok: true, spec: valid };
 }
 
+/**
+ * A CIDR block with its host bits cleared, as a user means `203.0.113.7/24`; undefined when
+ * it is not one. IPv6 is written back in its compressed form.
+ */
+export function normalizeCidr(value: string): string | undefined {
+  const [address, prefixText, ...rest] = value.split('/');
+  if (rest.length > 0 || !address || !prefixText || !/^\d{1,3}$/.test(prefixText)) return undefined;
+  const family = isIP(address);
+  const width = family === 4 ? 32 : 128;
+  const prefix = Number(prefixText);
+  if (family === 0 || prefix > width) return undefined;
+  const bits = family === 4 ? ipv4Bits(address) : ipv6Bits(address);
+  const mask = prefix === 0 ? 0n : ((1n << BigInt(prefix)) - 1n) << BigInt(width - prefix);
+  const network = bits & mask;
+  return `${family === 4 ? ipv4Text(network) : ipv6Text(network)}/${prefix}`;
+}
+
+const ipv4Bits = (address: string) => address.split('.').reduce((acc, octet) => (acc << 8n) | BigInt(Number(octet)), 0n);
+const ipv4Text = (bits: bigint) => [24n, 16n, 8n, 0n].map((shift) => String((bits >> shift) & 255n)).join('.');
+
+function ipv6Bits(address: string): bigint {
+  // An embedded IPv4 tail (::ffff:192.0.2.1) becomes its two hextets.
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(address);
+  const text = v4 ? address.slice(0, -v4[1]!.length) + ((ipv4Bits(v4[1]!) >> 16n).toString(16) + ':' + (ipv4Bits(v4[1]!) & 0xffffn).toString(16)) : address;
+  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+  return groups.reduce((acc, group) => (acc << 16n) | BigInt(parseInt(group || '0', 16)), 0n);
+}
+
+function ipv6Text(bits: bigint): string {
+  const groups = Array.from({ length: 8 }, (_, i) => Number((bits >> BigInt(112 - 16 * i)) & 0xffffn));
+  // The longest run of two or more zero groups becomes "::" (RFC 5952).
+  let best = { start: -1, length: 1 };
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > best.length) best = { start: i, length: j - i };
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (best.start === -1) return hex.join(':');
+  return `${hex.slice(0, best.start).join(':')}::${hex.slice(best.start + best.length).join(':')}`;
+}
+
+/**
+ * An entry as Atlas takes it. Atlas accepts only a bare address in `ipAddress`; the official
+ * operator's own quick start puts a CIDR block there, so such an entry goes as a cidrBlock.
+ */
+export function atlasEntry(entry: IpAccessListEntry): AccessListEntry {
+  if (entry.ipAddress === undefined || !entry.ipAddress.includes('/')) return { ...entry };
+  const { ipAddress, ...rest } = entry;
+  return { ...rest, cidrBlock: normalizeCidr(ipAddress) ?? ipAddress };
+}
+
 /** The key Atlas stores an entry under: an IP becomes its /32 (or /128) block. */
 export function accessListKey(entry: { ipAddress?: string; cidrBlock?: string; awsSecurityGroup?: string }): string {
   if (entry.ipAddress !== undefined) {
-    return entry.ipAddress.includes('/') ? entry.ipAddress : `${entry.ipAddress}/${isIP(entry.ipAddress) === 6 ? 128 : 32}`;
+    if (entry.ipAddress.includes('/')) return normalizeCidr(entry.ipAddress) ?? entry.ipAddress;
+    return `${entry.ipAddress}/${isIP(entry.ipAddress) === 6 ? 128 : 32}`;
   }
   return entry.cidrBlock ?? entry.awsSecurityGroup ?? '';
 }
@@ -80,7 +143,7 @@ export function planAccessList(spec: IpAccessListEntry[], current: AccessListEnt
       const existing = currentByKey.get(accessListKey(entry));
       return !existing || (existing.comment ?? '') !== (entry.comment ?? '') || !sameDate(existing.deleteAfterDate, entry.deleteAfterDate);
     })
-    .map((entry) => ({ ...entry }));
+    .map(atlasEntry);
   const remove = [...currentByKey.keys()].filter((key) => !desiredKeys.includes(key));
   return { add, remove, desiredKeys, expired };
 }
@@ -178,6 +241,22 @@ async function syncAccessList(
   return { expired: plan.expired };
 }
 
+const DEPENDENT_KINDS = ['AtlasCluster', 'AtlasDatabaseUser'];
+
+/** The AtlasClusters and AtlasDatabaseUsers of this namespace that belong to this project. */
+function dependents(ctx: HookContext): string[] {
+  const { name, namespace = 'default' } = ctx.parent.metadata;
+  return DEPENDENT_KINDS.flatMap((kind) =>
+    Object.values(ctx.related[groupKey(kind, API_VERSION)] ?? {})
+      .filter((object) => {
+        const ref = (object.spec as { projectRef?: { name?: string; namespace?: string } } | undefined)?.projectRef;
+        return ref?.name === name && (ref.namespace || object.metadata.namespace) === namespace;
+      })
+      .map((object) => `${kind} ${object.metadata.namespace}/${object.metadata.name}`)
+      .sort(),
+  );
+}
+
 const KEEP_HINT = `add the annotation ${RESOURCE_POLICY_ANNOTATION}: keep to release the AtlasProject and leave the Atlas project in place`;
 
 async function finalizeProject(ctx: HookContext): Promise<FinalizeResult> {
@@ -189,6 +268,12 @@ async function finalizeProject(ctx: HookContext): Promise<FinalizeResult> {
   };
   if (ctx.parent.metadata.annotations?.[RESOURCE_POLICY_ANNOTATION] === 'keep') {
     return { status, children: [], finalized: true };
+  }
+  // Clusters and users find their credentials through this object: gone first, they could
+  // never be finalized. They are related objects, so each one leaving wakes this up.
+  const left = dependents(ctx);
+  if (left.length > 0) {
+    return waiting(`waiting for ${left.join(', ')} to be deleted first; the Atlas project is deleted after them`, progressResync(conditions.get(PROJECT_CONDITIONS.project), ctx.env.now()));
   }
   const ref: SecretRef = projectCredentialsRef(ctx.parent, ctx.env.identity);
   const creds = credentialsFrom(ctx.related, ref);
@@ -204,10 +289,9 @@ async function finalizeProject(ctx: HookContext): Promise<FinalizeResult> {
       if (!(error instanceof AtlasApiError && error.is('CANNOT_CLOSE_GROUP_ACTIVE_ATLAS_CLUSTERS'))) throw error;
       const clusters = await atlas.clusters.list(project.id).catch(() => []);
       const names = clusters.map((c) => c.name).join(', ') || 'clusters';
-      return waiting(
-        `the Atlas project ${project.name} (${project.id}) still has clusters: ${names}; it is deleted once they are gone (${error.message})`,
-        RESYNC.atlasError,
-      );
+      const message = `the Atlas project ${project.name} (${project.id}) still has clusters: ${names}; it is deleted once they are gone (${error.message})`;
+      // Clusters that no AtlasCluster of this namespace manages: look again on a schedule.
+      return waiting(message, progressResync(conditions.get(PROJECT_CONDITIONS.project), ctx.env.now()));
     }
     // Deleted only once Atlas says it is gone.
     if (await atlas.projects.get(project.id)) return waiting(`the Atlas project ${project.id} is being deleted`, RESYNC.deleting);
@@ -225,7 +309,12 @@ export const atlasProject: KindController = {
   kind: 'AtlasProject',
   apiVersion: API_VERSION,
   route: 'atlasproject',
-  customize: (parent, identity) => [secretRule(projectCredentialsRef(parent, identity))],
+  customize: (parent, identity) => [
+    secretRule(projectCredentialsRef(parent, identity)),
+    // A project being deleted waits for its clusters and users; each one going away re-runs it.
+    { apiVersion: API_VERSION, resource: 'atlasclusters', namespace: parent.metadata.namespace ?? 'default', labelSelector: {} },
+    { apiVersion: API_VERSION, resource: 'atlasdatabaseusers', namespace: parent.metadata.namespace ?? 'default', labelSelector: {} },
+  ],
   sync: syncProject,
   finalize: finalizeProject,
 };

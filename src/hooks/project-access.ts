@@ -1,16 +1,20 @@
 /**
  * For kinds that live in an AtlasProject (clusters, users): the referenced project, its
  * Atlas id and the credentials it names. customize cannot read the project's spec, so it
- * asks for the project, the Secrets labelled atlas.mongodb.com/type=credentials in the
- * project's namespace (the label the official operator requires since v0.8) and the global
- * Secret; the hooks then use the one the project names.
+ * asks for the project, the Secrets of the project's namespace and the global Secret; the
+ * hooks then use the one the project names. The official operator required the label
+ * atlas.mongodb.com/type=credentials from v0.8 on but not before, and its v0.5.0 quick
+ * start creates the Secret without it, so any Secret is read. Connection Secrets are left
+ * out: they are ours, and every write of one would otherwise re-sync every cluster and user
+ * of the namespace.
  */
 import { API_VERSION } from '../api/common.js';
 import type { OperatorIdentity } from '../config/identity.js';
 import { relatedObject, type KubeObject, type ObjectMap, type RelatedResourceRule } from './contract.js';
 import { credentialsFrom, projectCredentialsRef, secretRule, type CredentialsResult } from './credentials.js';
 
-export const CREDENTIALS_LABEL = { 'atlas.mongodb.com/type': 'credentials' } as const;
+/** The label every connection Secret carries and no credentials Secret does. */
+const CONNECTION_SECRET_LABEL = 'atlas.mongodb.com/cluster-name';
 
 export function projectRefOf(parent: KubeObject): { namespace: string; name: string } {
   const ref = (parent.spec as { projectRef?: { name?: string; namespace?: string } } | undefined)?.projectRef;
@@ -21,7 +25,7 @@ export function projectRelatedRules(parent: KubeObject, identity: OperatorIdenti
   const project = projectRefOf(parent);
   return [
     { apiVersion: API_VERSION, resource: 'atlasprojects', namespace: project.namespace, names: [project.name] },
-    { apiVersion: 'v1', resource: 'secrets', namespace: project.namespace, labelSelector: { matchLabels: { ...CREDENTIALS_LABEL } } },
+    { apiVersion: 'v1', resource: 'secrets', namespace: project.namespace, labelSelector: { matchExpressions: [{ key: CONNECTION_SECRET_LABEL, operator: 'DoesNotExist' }] } },
     secretRule({ namespace: identity.namespace, name: identity.globalSecretName }),
   ];
 }
@@ -40,14 +44,5 @@ export function projectAccess(parent: KubeObject, related: ObjectMap, identity: 
   }
   const secretRef = projectCredentialsRef(project, identity);
   const creds = credentialsFrom(related, secretRef);
-  if (creds.ok) return { ok: true, project, groupId, creds };
-  const global = secretRef.namespace === identity.namespace && secretRef.name === identity.globalSecretName;
-  const unlabelled = !global && !relatedObject(related, 'Secret', 'v1', secretRef.namespace, secretRef.name);
-  return {
-    ok: false,
-    reason: creds.reason,
-    message: unlabelled
-      ? `${creds.message}, or it lacks the label atlas.mongodb.com/type=credentials that AtlasClusters and AtlasDatabaseUsers need to read it (kubectl label secret ${secretRef.name} -n ${secretRef.namespace} atlas.mongodb.com/type=credentials)`
-      : creds.message,
-  };
+  return creds.ok ? { ok: true, project, groupId, creds } : { ok: false, reason: creds.reason, message: creds.message };
 }

@@ -118,11 +118,20 @@ t.test('the project must exist and carry an Atlas id', async (t) => {
   t.equal(op.writes(), 0);
 });
 
-t.test('an unlabelled credentials Secret is named, with the command that fixes it', async (t) => {
+t.test('an unlabelled credentials Secret works, as in the official v0.5.0 quick start', async (t) => {
   const { sync } = await world(t, 0, secret('team-a', 'atlas-keys', demoCredentials));
   const c = cluster();
   await sync(c);
-  t.match(conditionsOf(c).ClusterReady!.message, /lacks the label atlas.mongodb.com\/type=credentials .*kubectl label secret atlas-keys -n team-a atlas.mongodb.com\/type=credentials/);
+  t.match(conditionsOf(c).ClusterReady, { status: 'False', reason: 'ClusterCreating' });
+});
+
+t.test('connection Secrets are not related to clusters, so writing one re-syncs none', async (t) => {
+  const op = await startOperator(t, { provisionSeconds: 0 });
+  const rules = (await op.customize('atlascluster', cluster())).relatedResources;
+  const connection = secret('team-a', 'p-c-david', { password: 'x' }, { 'atlas.mongodb.com/cluster-name': 'c', ...LABEL });
+  const credentials = secret('team-a', 'atlas-keys', demoCredentials);
+  const related = relatedFor(rules, [connection, credentials] as any)['Secret.v1'] ?? {};
+  t.same(Object.keys(related), ['team-a/atlas-keys']);
 });
 
 t.test('an invalid spec is reported and nothing is sent', async (t) => {

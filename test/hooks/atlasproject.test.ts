@@ -64,6 +64,37 @@ t.test('steady state: no Atlas writes, byte-identical answers', async (t) => {
   t.match(metrics, /atlas_metacontroller_atlas_request_duration_seconds_count/);
 });
 
+t.test('a CIDR block in ipAddress, as the official v0.5.0 quick start writes it, goes to Atlas as a cidrBlock', async (t) => {
+  const op = await startOperator(t, { provisionSeconds: 0 });
+  const p = project({
+    projectIpAccessList: [
+      { ipAddress: '192.0.2.15', comment: 'IP address for Application Server A' },
+      { ipAddress: '203.0.113.7/24', comment: 'CIDR block for Application Server B - D' },
+    ],
+  });
+  await op.sync('atlasproject', p, [credentials]);
+  await op.sync('atlasproject', p, [credentials]);
+  t.equal(conditionsOf(p).Ready!.status, 'True');
+  t.same(op.sim.control.state().projects[0]!.accessList.map((e) => e.cidrBlock), ['192.0.2.15/32', '203.0.113.0/24']);
+  const writes = op.writes();
+  await op.sync('atlasproject', p, [credentials]);
+  t.equal(op.writes(), writes, 'and it is not sent again');
+});
+
+t.test('CIDR normalisation clears host bits and compresses IPv6', async (t) => {
+  const { normalizeCidr } = await import('../../src/hooks/atlasproject.js');
+  t.equal(normalizeCidr('203.0.113.7/24'), '203.0.113.0/24');
+  t.equal(normalizeCidr('10.1.2.3/8'), '10.0.0.0/8');
+  t.equal(normalizeCidr('0.0.0.0/0'), '0.0.0.0/0');
+  t.equal(normalizeCidr('192.0.2.15/32'), '192.0.2.15/32');
+  t.equal(normalizeCidr('2001:DB8:0:0:1::5/64'), '2001:db8::/64');
+  t.equal(normalizeCidr('2001:db8::1/128'), '2001:db8::1/128');
+  t.equal(normalizeCidr('::ffff:192.0.2.1/120'), '::ffff:c000:200/120');
+  t.equal(normalizeCidr('192.0.2.1/33'), undefined);
+  t.equal(normalizeCidr('nonsense/8'), undefined);
+  t.equal(normalizeCidr('192.0.2.1'), undefined);
+});
+
 t.test('entries added behind our back are removed; expired ones are not sent', async (t) => {
   const op = await startOperator(t, { provisionSeconds: 0 });
   const soon = new Date(Date.now() + 3600_000).toISOString();
@@ -116,10 +147,12 @@ t.test('credentials: missing Secret, missing keys, the global Secret', async (t)
   t.equal(op.sim.control.state().projects.length, 0, 'nothing was created');
 
   const global = project({ connectionSecretRef: undefined });
+  const dependents = ['atlasclusters', 'atlasdatabaseusers'].map((resource) => ({ apiVersion: 'atlas.mongodb.com/v1', resource, namespace: 'team-a', labelSelector: {} }));
   t.same((await op.customize('atlasproject', global)).relatedResources, [
     { apiVersion: 'v1', resource: 'secrets', namespace: 'atlas-system', names: ['atlas-metacontroller-api-key'] },
+    ...dependents,
   ]);
-  t.same((await op.customize('atlasproject', p)).relatedResources, [{ apiVersion: 'v1', resource: 'secrets', namespace: 'team-a', names: ['atlas-keys'] }]);
+  t.same((await op.customize('atlasproject', p)).relatedResources, [{ apiVersion: 'v1', resource: 'secrets', namespace: 'team-a', names: ['atlas-keys'] }, ...dependents]);
   await op.sync('atlasproject', global, [secret('atlas-system', 'atlas-metacontroller-api-key', demoCredentials)]);
   t.equal(conditionsOf(global).Ready!.status, 'True', 'the global Secret serves projects without a connectionSecretRef');
 });
@@ -163,7 +196,7 @@ t.test('finalize: deletes, keeps, waits for clusters, explains missing credentia
   });
   const blocked = await op.finalize('atlasproject', p, [credentials]);
   t.equal(blocked.finalized, false);
-  t.equal(blocked.resyncAfterSeconds, 30);
+  t.equal(blocked.resyncAfterSeconds, 10, 'clusters are deleted in minutes: look again soon');
   t.match(conditionsOf(p).ProjectReady!.message, /still has clusters: c1/);
   await atlas.clusters.delete(p.status.id, 'c1');
   op.sim.control.advance(1);
@@ -172,6 +205,24 @@ t.test('finalize: deletes, keeps, waits for clusters, explains missing credentia
   t.notOk(op.sim.control.state().projects.some((x) => x.name === 'Test Atlas Operator Project'), 'the Atlas project is gone');
   const again = await op.finalize('atlasproject', p, [credentials]);
   t.equal(again.finalized, true, 'finalize stays idempotent');
+});
+
+t.test('finalize waits for the AtlasClusters and AtlasDatabaseUsers of the project, which need it to finalize', async (t) => {
+  const op = await startOperator(t, { provisionSeconds: 0 });
+  const p = project({});
+  await op.sync('atlasproject', p, [credentials]);
+  const dependent = (kind: string, name: string, projectRef: Obj) => ({ apiVersion: 'atlas.mongodb.com/v1', kind, metadata: { name, namespace: 'team-a' }, spec: { projectRef } });
+  const cluster = dependent('AtlasCluster', 'c', { name: 'my-project' });
+  const user = dependent('AtlasDatabaseUser', 'u', { name: 'my-project', namespace: 'team-a' });
+  const unrelated = dependent('AtlasCluster', 'other', { name: 'other-project' });
+  const blocked = await op.finalize('atlasproject', p, [credentials, cluster, user, unrelated]);
+  t.equal(blocked.finalized, false);
+  t.equal(conditionsOf(p).ProjectReady!.message, 'waiting for AtlasCluster team-a/c, AtlasDatabaseUser team-a/u to be deleted first; the Atlas project is deleted after them');
+  t.equal(blocked.resyncAfterSeconds, 10);
+  t.equal(op.sim.control.state().projects.length, 1, 'the Atlas project stays meanwhile');
+  const done = await op.finalize('atlasproject', p, [credentials, unrelated]);
+  t.equal(done.finalized, true);
+  t.same(op.sim.control.state().projects, []);
 });
 
 t.test('revoked credentials at delete time say so', async (t) => {
