@@ -19,7 +19,7 @@ t.test('the CRDs on a real API server', { timeout: 900_000 }, async (t) => {
     await plane.stop();
   });
   const k = plane.kubectl;
-  k(['apply', '-f', join(root, 'deploy/crds')]);
+  k(['apply', '-k', join(root, 'deploy/crds')]);
   k(['wait', '--for=condition=Established', '--timeout=60s', 'crd/atlasprojects.atlas.mongodb.com', 'crd/atlasclusters.atlas.mongodb.com', 'crd/atlasdatabaseusers.atlas.mongodb.com']);
   k(['create', 'namespace', 'team-a']);
 
