@@ -4,7 +4,7 @@ import { allKinds } from './kinds.js';
 import { runDemo, demoFlags } from './demo/demo.js';
 import { createLogger } from './server/logging.js';
 import { runSimulator, simFlags } from './sim/command.js';
-import { exitOnSignals, parseServeOptions, serveFlags, startHookServer } from './server/serve.js';
+import { closeOnSignals, exitOnSignals, parseServeOptions, serveFlags, startHookServer } from './server/serve.js';
 
 const USAGE = `usage: atlas-metacontroller <command> [flags]
 
@@ -37,8 +37,9 @@ async function main(argv: string[]): Promise<void> {
         console.log(`usage: atlas-metacontroller ${command} [flags]\n\nflags (each also read from its env var):\n${flagHelp(serveFlags)}`);
         return;
       }
-      const server = await startHookServer(parseServeOptions(rest, process.env), allKinds());
-      exitOnSignals(server.shutdown, server.logger);
+      const options = parseServeOptions(rest, process.env);
+      const server = await startHookServer(options, allKinds());
+      closeOnSignals(server, options['shutdown-delay'], options['hook-timeout']);
       return;
     }
     case 'sim': {

@@ -3,6 +3,7 @@
  * and Prometheus metrics. Routes are thin: validation by schema, decisions in the kinds,
  * everything else in the kernel.
  */
+import type { ServerOptions as HttpsOptions } from 'node:https';
 import Fastify, { LogController, type FastifyError, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
@@ -16,6 +17,7 @@ import {
 import { runHook, type HookName, type Outcome } from '../hooks/kernel.js';
 import type { HookEnvironment, KindController } from '../hooks/kind.js';
 import { createHookMetrics, type HookMetrics } from './metrics.js';
+import type { BearerToken } from './transport.js';
 
 export interface HookServerOptions {
   logger: Logger;
@@ -27,6 +29,10 @@ export interface HookServerOptions {
   /** How much of it a hook may spend working before it answers with what is unfinished. */
   hookBudgetMs: number;
   bodyLimitBytes: number;
+  /** Serve HTTPS with these options (transport.ts); plain HTTP without. */
+  https?: HttpsOptions;
+  /** Require this bearer token on every /hooks/ request. */
+  bearerToken?: BearerToken;
 }
 
 export interface HookServer {
@@ -49,6 +55,20 @@ export function buildHookServer(options: HookServerOptions): HookServer {
     if (draining) reply.header('connection', 'close');
     return payload;
   });
+
+  if (options.bearerToken) {
+    const token = options.bearerToken;
+    // Health, readiness and metrics stay open for kubelet and Prometheus; they carry no secret.
+    app.addHook('onRequest', async (request, reply) => {
+      if (!request.url.startsWith('/hooks/')) return;
+      const check = token.check(request.headers.authorization);
+      if (check.ok) return;
+      const route = hookRoute(request);
+      if (route) metrics.hookCalls.inc({ kind: route.kind, hook: route.hook, outcome: 'unauthorized' });
+      request.log.warn({ url: request.url, error: check.message }, 'rejected hook request');
+      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'Unauthorized', message: check.message });
+    });
+  }
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const { status, body } = clientError(error, options.bodyLimitBytes);
@@ -83,6 +103,8 @@ export function buildHookServer(options: HookServerOptions): HookServer {
 
 function createFastify(options: HookServerOptions) {
   return Fastify({
+    // The https server differs from http only in how connections start; routes are the same.
+    ...((options.https ? { https: options.https } : {}) as object),
     loggerInstance: options.logger,
     // One line per hook call is written by the route itself, with the parent and outcome.
     logController: new LogController({ disableRequestLogging: true }),

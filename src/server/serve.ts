@@ -1,4 +1,7 @@
 /** `atlas-metacontroller serve`: the hook server Metacontroller calls. */
+import type { Server as HttpsServer } from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
+import closeWithGrace from 'close-with-grace';
 import type { Logger } from 'pino';
 import { formatDuration, parseDuration } from '../config/duration.js';
 import { parseFlags, parsers, type FlagSpecs, type FlagValues } from '../config/flags.js';
@@ -7,6 +10,7 @@ import type { KindController } from '../hooks/kind.js';
 import { buildHookServer, type HookServer } from './app.js';
 import { createLogger } from './logging.js';
 import { createHookMetrics } from './metrics.js';
+import { BearerToken, checkTransportOptions, ServerTls } from './transport.js';
 import { AtlasHttp } from '../atlas/http.js';
 import { createAtlasMetrics } from '../atlas/metrics.js';
 
@@ -65,6 +69,32 @@ export const serveFlags = {
     default: 8 * 1024 * 1024,
     parse: parsers.positiveInteger,
   },
+  'tls-cert-file': {
+    env: 'TLS_CERT_FILE',
+    help: 'serve HTTPS only (TLS 1.2+) with this PEM certificate; re-read when the file is replaced',
+    default: '',
+    parse: parsers.string,
+  },
+  'tls-key-file': { env: 'TLS_KEY_FILE', help: 'the PEM private key of --tls-cert-file', default: '', parse: parsers.string },
+  'client-ca-file': {
+    env: 'CLIENT_CA_FILE',
+    help: 'require a client certificate signed by this PEM CA on every connection (mTLS; needs TLS)',
+    default: '',
+    parse: parsers.string,
+  },
+  'auth-token-file': {
+    env: 'AUTH_TOKEN_FILE',
+    help: 'every /hooks/ request must carry Authorization: Bearer <this file\'s content>; re-read when replaced',
+    default: '',
+    parse: parsers.string,
+  },
+  'shutdown-delay': {
+    env: 'SHUTDOWN_DELAY',
+    help: 'after SIGTERM, fail /readyz but keep answering hooks this long, so endpoints move away first (Go duration)',
+    default: 5_000,
+    defaultText: '5s',
+    parse: parseDuration,
+  },
   'log-level': { env: 'LOG_LEVEL', help: 'fatal|error|warn|info|debug|trace|silent', default: 'info', parse: parsers.logLevel },
 } satisfies FlagSpecs;
 
@@ -72,6 +102,11 @@ export type ServeOptions = FlagValues<typeof serveFlags>;
 
 export function parseServeOptions(argv: string[], env: NodeJS.ProcessEnv): ServeOptions {
   const options = parseFlags(serveFlags, argv, env);
+  checkTransportOptions({
+    tlsCertFile: options['tls-cert-file'],
+    tlsKeyFile: options['tls-key-file'],
+    clientCaFile: options['client-ca-file'],
+  });
   if (options['hook-budget'] !== undefined && options['hook-budget'] > options['hook-timeout']) {
     throw new Error(
       `invalid --hook-budget: ${formatDuration(options['hook-budget'])} exceeds --hook-timeout ${formatDuration(options['hook-timeout'])}`,
@@ -98,6 +133,10 @@ export async function startHookServer(
     globalSecretName: options['global-api-secret-name'] || undefined,
   });
   const hookTimeoutMs = options['hook-timeout'];
+  const tls = options['tls-cert-file']
+    ? new ServerTls({ tlsCertFile: options['tls-cert-file'], tlsKeyFile: options['tls-key-file'], clientCaFile: options['client-ca-file'] || undefined }, logger)
+    : undefined;
+  const bearerToken = options['auth-token-file'] ? new BearerToken(options['auth-token-file']) : undefined;
   const metrics = createHookMetrics();
   const atlasHttp = new AtlasHttp({
     baseUrl: options['atlas-domain'],
@@ -113,10 +152,19 @@ export async function startHookServer(
     hookBudgetMs: options['hook-budget'] ?? Math.floor(hookTimeoutMs * 0.8),
     bodyLimitBytes: options['body-limit'],
     env: { identity, atlasHttp, now: () => new Date() },
+    ...(tls ? { https: tls.serverOptions() } : {}),
+    ...(bearerToken ? { bearerToken } : {}),
   });
+  if (tls) tls.attach(server.app.server as unknown as HttpsServer);
   const url = await server.app.listen({ port: options.port, host: options.host });
   logger.info(
-    { url, atlasDomain: options['atlas-domain'], globalSecret: `${identity.namespace}/${identity.globalSecretName}` },
+    {
+      url,
+      atlasDomain: options['atlas-domain'],
+      globalSecret: `${identity.namespace}/${identity.globalSecretName}`,
+      tls: tls ? (options['client-ca-file'] ? 'mTLS' : 'TLS') : 'off',
+      bearerToken: bearerToken ? 'required' : 'off',
+    },
     'hook server listening',
   );
   return {
@@ -131,13 +179,28 @@ export async function startHookServer(
   };
 }
 
-/** Drain on SIGTERM/SIGINT: readiness fails at once, in-flight hooks finish, then exit 0. */
+/**
+ * On SIGTERM (or SIGINT): /readyz fails at once, hooks are still answered for
+ * --shutdown-delay while endpoints move away from this pod, then in-flight hooks finish and
+ * the process exits 0. close-with-grace owns the signals and force-exits if draining hangs.
+ */
+export function closeOnSignals(server: RunningHookServer, shutdownDelayMs: number, hookTimeoutMs: number): void {
+  closeWithGrace({ delay: shutdownDelayMs + hookTimeoutMs + 5_000, logger: { error: (message: string) => server.logger.error(message) } }, async ({ signal, err }) => {
+    if (err) server.logger.error({ err }, 'shutting down after an unexpected error');
+    server.startDraining();
+    server.logger.info({ signal, shutdownDelayMs }, 'shutting down: readiness failed, still answering hooks');
+    await sleep(shutdownDelayMs);
+    await server.shutdown();
+  });
+}
+
+/** Drain on SIGTERM/SIGINT, at once: for the simulator and the demo, which no Service fronts. */
 export function exitOnSignals(shutdown: () => Promise<void>, logger: Logger): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down: draining in-flight hooks');
+    logger.info({ signal }, 'shutting down');
     shutdown().then(
       () => process.exit(0),
       (error: unknown) => {
