@@ -15,6 +15,7 @@ RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
 USER 1000:1000
-EXPOSE 8080
+# 8080 by default; deploy/ serves HTTPS on 8443 (PORT).
+EXPOSE 8080 8443
 ENTRYPOINT ["node", "bin/atlas-metacontroller.js"]
 CMD ["serve"]

@@ -11,37 +11,57 @@ function documents(file: string): any[] {
 }
 
 t.test('every kustomization resource parses', async (t) => {
-  const kustomization = parse(readFileSync(new URL('kustomization.yaml', deployDir), 'utf8'));
-  for (const file of kustomization.resources as string[]) {
-    if (file === 'metacontroller') continue; // a kustomization of its own, read below
-    for (const doc of documents(file)) t.ok(doc.kind && doc.apiVersion && doc.metadata?.name, `${file}: ${doc.kind}`);
+  for (const dir of ['server', 'crds', 'metacontroller', 'overlays/cert-manager']) {
+    const kustomization = parse(readFileSync(new URL(`${dir}/kustomization.yaml`, deployDir), 'utf8'));
+    for (const file of kustomization.resources as string[]) {
+      if (file.startsWith('..')) continue; // another of these kustomizations
+      for (const doc of documents(`${dir}/${file}`)) t.ok(doc.kind && doc.apiVersion && doc.metadata?.name, `${dir}/${file}: ${doc.kind}`);
+    }
   }
 });
 
-t.test('the Deployment sets only env vars the server reads, and probes its routes', async (t) => {
-  const [deployment] = documents('deployment.yaml');
-  const container = deployment.spec.template.spec.containers[0];
+t.test('the Deployment serves HTTPS with a bearer token, sets only env vars the server reads, and probes its routes', async (t) => {
+  const [deployment] = documents('server/deployment.yaml');
+  const pod = deployment.spec.template.spec;
+  const container = pod.containers[0];
   const known = new Set(Object.values(serveFlags).map((f) => f.env));
   for (const env of container.env) t.ok(known.has(env.name), `${env.name} is a serve flag's env var`);
+  const env = Object.fromEntries(container.env.filter((e: any) => e.value).map((e: any) => [e.name, e.value]));
+  const mounted = (file: string) =>
+    container.volumeMounts.some((m: any) => file.startsWith(`${m.mountPath}/`) && pod.volumes.some((v: any) => v.name === m.name && v.secret));
+  for (const flag of ['TLS_CERT_FILE', 'TLS_KEY_FILE', 'AUTH_TOKEN_FILE']) t.ok(mounted(env[flag]), `${flag} is a file of a mounted Secret`);
+  t.same(pod.volumes.map((v: any) => v.secret.secretName).sort(), ['atlas-metacontroller-hook-token', 'atlas-metacontroller-tls']);
+  t.equal(container.ports[0].containerPort, Number(env.PORT));
   t.equal(container.readinessProbe.httpGet.path, '/readyz');
+  t.equal(container.readinessProbe.httpGet.scheme, 'HTTPS');
   t.equal(container.livenessProbe.httpGet.path, '/healthz');
+  const seconds = (d: string) => Number(d.replace(/s$/, ''));
+  t.ok(pod.terminationGracePeriodSeconds > seconds(env.SHUTDOWN_DELAY) + seconds(env.HOOK_TIMEOUT), 'the grace period covers the delay and a whole hook');
   t.same(container.securityContext.readOnlyRootFilesystem, true);
-  t.same(deployment.spec.template.spec.securityContext.runAsNonRoot, true);
+  t.same(pod.securityContext.runAsNonRoot, true);
   t.equal(deployment.spec.replicas, 2);
+  const [policy] = documents('server/networkpolicy.yaml');
+  t.same(policy.spec.ingress[0].ports, [{ port: container.ports[0].name, protocol: 'TCP' }], 'the NetworkPolicy admits the hook port');
+  t.same(policy.spec.ingress[0].from[0].namespaceSelector.matchLabels, { 'kubernetes.io/metadata.name': 'metacontroller' });
 });
 
 const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
 
-t.test('kubectl kustomize deploy/ renders', { skip: hasKubectl ? false : 'kubectl is not on this machine' }, async (t) => {
-  const out = execFileSync('kubectl', ['kustomize', new URL('.', deployDir).pathname], { encoding: 'utf8' });
-  t.match(out, /kind: Deployment/);
+t.test('kubectl kustomize renders deploy/ and every overlay', { skip: hasKubectl ? false : 'kubectl is not on this machine' }, async (t) => {
+  const render = (dir: string) => execFileSync('kubectl', ['kustomize', new URL(dir, deployDir).pathname], { encoding: 'utf8' });
+  t.match(render('.'), /kind: Deployment/);
+  const certManager = parseAllDocuments(render('overlays/cert-manager')).map((d) => d.toJSON());
+  const certificate = certManager.find((d) => d.kind === 'Certificate' && d.metadata.name === 'atlas-metacontroller-tls');
+  t.equal(certificate.spec.secretName, 'atlas-metacontroller-tls', 'cert-manager writes the Secret the Deployment mounts');
+  t.ok(certificate.spec.dnsNames.includes('atlas-metacontroller.atlas-metacontroller.svc'), 'for the host the CompositeControllers call');
+  t.ok(certManager.some((d) => d.kind === 'Deployment'), 'on top of the whole base');
 });
 
 t.test('each CompositeController calls our routes with v2 hooks and the server timeout', async (t) => {
   const kustomization = parse(readFileSync(new URL('metacontroller/kustomization.yaml', deployDir), 'utf8'));
   const controllers = (kustomization.resources as string[]).flatMap((f) => documents(`metacontroller/${f}`));
   t.ok(controllers.length >= 1);
-  const [deployment] = documents('deployment.yaml');
+  const [deployment] = documents('server/deployment.yaml');
   const timeout = deployment.spec.template.spec.containers[0].env.find((e: any) => e.name === 'HOOK_TIMEOUT').value;
   for (const cc of controllers) {
     t.equal(cc.kind, 'CompositeController');
@@ -50,7 +70,14 @@ t.test('each CompositeController calls our routes with v2 hooks and the server t
       const spec = cc.spec.hooks[hook];
       t.equal(spec.version, 'v2', `${cc.metadata.name} ${hook} is v2`);
       t.equal(spec.webhook.timeout, timeout, `${cc.metadata.name} ${hook} timeout matches HOOK_TIMEOUT`);
-      t.match(spec.webhook.url, new RegExp(`^http://atlas-metacontroller\\.atlas-metacontroller/hooks/${cc.metadata.name}/${hook}$`));
+      t.match(spec.webhook.url, new RegExp(`^https://atlas-metacontroller\\.atlas-metacontroller\\.svc/hooks/${cc.metadata.name}/${hook}$`));
     }
+    t.same(cc.spec.endpointConfigs, [
+      {
+        host: 'atlas-metacontroller.atlas-metacontroller.svc',
+        caBundle: { secretRef: { name: 'atlas-metacontroller-tls', namespace: 'atlas-metacontroller', key: 'ca.crt' } },
+        authorization: { secretRef: { name: 'atlas-metacontroller-hook-token', namespace: 'atlas-metacontroller', key: 'token' } },
+      },
+    ], `${cc.metadata.name} verifies our certificate and sends the token`);
   }
 });

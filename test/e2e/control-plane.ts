@@ -31,8 +31,8 @@ export interface ControlPlane {
   /** `kubectl get -w -o json …`: every version of the objects seen, as they arrive. */
   watch(args: string[]): Watch;
   startMetacontroller(binary: string): void;
-  /** `atlas-metacontroller <command> …` as its own process; resolves once `ready` answers 200. */
-  startService(name: string, args: string[], ready: string): Promise<void>;
+  /** `atlas-metacontroller <command> …` as its own process; resolves once `ready` says so. */
+  startService(name: string, args: string[], ready: () => Promise<boolean>): Promise<void>;
   logs(): string;
   stop(): Promise<void>;
 }
@@ -194,13 +194,13 @@ current-context: e2e
       const child = processes.at(-1)!.child;
       for (let i = 0; i < 300 && child.exitCode === null; i++) {
         try {
-          if ((await fetch(ready)).ok) return;
+          if (await ready()) return;
         } catch {
           // not listening yet
         }
         await sleep(100);
       }
-      throw new Error(`${name} did not become ready at ${ready}\n${plane.logs()}`);
+      throw new Error(`${name} did not become ready\n${plane.logs()}`);
     },
     kubectlFails(args, input) {
       try {

@@ -9,14 +9,22 @@
  * the official operator's v0.5.0 samples (global credentials Secret), `quickstart` its
  * v0.5.0 README quick start (an unlabelled project Secret, a CIDR block in ipAddress).
  *
+ * The hooks are secured as deploy/ secures them: HTTPS with a certificate of a private CA
+ * and a bearer token, both from Secrets in atlas-metacontroller made the way the README's
+ * "Securing the hooks" makes them by hand, and CompositeControllers whose endpointConfigs
+ * read the CA and the token from those Secrets.
+ *
  * Metacontroller comes from $E2E_METACONTROLLER_BIN or the e2e cache (see control-plane.ts);
  * without one the suite skips and says where it looked.
  */
 import t from 'tap';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { Agent, request } from 'undici';
+import { startPki } from '../helpers/pki.js';
 import { buildBinaries, freePortOnLoopback, startControlPlane, type ControlPlane, type Watch } from './control-plane.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -32,13 +40,16 @@ const ORGS = {
   quickstart: { id: '6a0000000000000000000002', publicKey: 'quickpubk', privateKey: 'quick-private-key-not-a-secret' },
 };
 
-/** A kustomize overlay of deploy/metacontroller with every hook URL pointed at `hooksUrl`. */
+/** A kustomize overlay of deploy/metacontroller with every hook URL (and the endpoint host) pointed at `hooksUrl`. */
 function overlay(parent: string, hooksUrl: string): string {
   const dir = join(parent, 'overlay');
   mkdirSync(dir);
   const patches = KINDS.map((name) => ({
     target: { kind: 'CompositeController', name },
-    patch: JSON.stringify(HOOKS.map((hook) => ({ op: 'replace', path: `/spec/hooks/${hook}/webhook/url`, value: `${hooksUrl}/hooks/${name}/${hook}` }))),
+    patch: JSON.stringify([
+      ...HOOKS.map((hook) => ({ op: 'replace', path: `/spec/hooks/${hook}/webhook/url`, value: `${hooksUrl}/hooks/${name}/${hook}` })),
+      { op: 'replace', path: '/spec/endpointConfigs/0/host', value: new URL(hooksUrl).host },
+    ]),
   }));
   // kustomize takes only relative paths in resources.
   const base = relative(dir, join(root, 'deploy/metacontroller'));
@@ -93,14 +104,26 @@ t.test('the three kinds under a real Metacontroller', {
   });
   const [simPort, hooksPort] = [await freePortOnLoopback(), await freePortOnLoopback()];
   const simUrl = `http://127.0.0.1:${simPort}`;
-  const hooksUrl = `http://127.0.0.1:${hooksPort}`;
+  const hooksUrl = `https://127.0.0.1:${hooksPort}`;
+  const pki = startPki(t);
+  const ca = pki.ca('atlas-metacontroller-ca');
+  const serving = pki.issue(ca, 'atlas-metacontroller', '01');
+  const tokenFile = join(pki.dir, 'token');
+  writeFileSync(tokenFile, randomBytes(32).toString('hex'));
+  const trusting = new Agent({ connect: { ca: ca.cert } });
+  t.teardown(() => trusting.close());
+  const hooksGet = async (path: string) => request(`${hooksUrl}${path}`, { dispatcher: trusting });
   const simConfig = join(plane.dir, 'sim-config.json');
   writeFileSync(simConfig, JSON.stringify({ organizations: Object.values(ORGS).map(({ id, publicKey, privateKey }) => ({ id, apiKeys: [{ publicKey, privateKey }] })) }));
-  await plane.startService('simulator', ['sim', '--port', String(simPort), '--config', simConfig, '--provision-seconds', '3', '--rate-limit', 'off', '--log-level', 'warn'], `${simUrl}/__sim/state`);
+  await plane.startService('simulator', ['sim', '--port', String(simPort), '--config', simConfig, '--provision-seconds', '3', '--rate-limit', 'off', '--log-level', 'warn'], async () => (await fetch(`${simUrl}/__sim/state`)).ok);
+  // The files deploy/ mounts from atlas-metacontroller-tls and atlas-metacontroller-hook-token.
   await plane.startService(
     'hook-server',
-    ['serve', '--port', String(hooksPort), '--host', '127.0.0.1', '--atlas-domain', simUrl, '--operator-namespace', 'atlas-metacontroller', '--log-level', 'warn'],
-    `${hooksUrl}/readyz`,
+    [
+      'serve', '--port', String(hooksPort), '--host', '127.0.0.1', '--atlas-domain', simUrl, '--operator-namespace', 'atlas-metacontroller', '--log-level', 'warn',
+      '--tls-cert-file', serving.certFile, '--tls-key-file', serving.keyFile, '--auth-token-file', tokenFile,
+    ],
+    async () => (await hooksGet('/readyz')).statusCode === 200,
   );
   const sim = {
     state: async () => (await (await fetch(`${simUrl}/__sim/state`)).json()) as { projects: Array<{ name: string; orgId: string; accessList: Array<{ cidrBlock?: string }>; clusters: Array<{ name: string; instanceSizes: string[] }>; databaseUsers: Array<{ username: string; passwordSha256?: string }> }> },
@@ -110,7 +133,7 @@ t.test('the three kinds under a real Metacontroller', {
         .reduce((sum, [, count]) => sum + count.authenticated, 0),
   };
   const hookCalls = async (hook: string) => {
-    const text = await (await fetch(`${hooksUrl}/metrics`)).text();
+    const text = await (await hooksGet('/metrics')).body.text();
     return [...text.matchAll(new RegExp(`^atlas_metacontroller_hook_calls_total\\{[^}]*hook="${hook}"[^}]*\\} (\\d+)`, 'gm'))].reduce((sum, m) => sum + Number(m[1]), 0);
   };
 
@@ -133,9 +156,13 @@ t.test('the three kinds under a real Metacontroller', {
   k(['wait', '--for=condition=Established', '--timeout=60s', 'crd/compositecontrollers.metacontroller.k8s.io']);
   k(['apply', '-k', join(root, 'deploy/crds')]);
   k(['wait', '--for=condition=Established', '--timeout=60s', ...KINDS.map((kind) => `crd/${kind}s.atlas.mongodb.com`)]);
-  k(['apply', '-k', overlay(plane.dir, hooksUrl)]);
   for (const ns of ['atlas-metacontroller', 'team-a', 'samples', 'quickstart']) k(['create', 'namespace', ns]);
+  // As the README's "Securing the hooks" makes them by hand.
+  k(['create', 'secret', 'generic', 'atlas-metacontroller-tls', '-n', 'atlas-metacontroller', `--from-file=tls.crt=${serving.certFile}`, `--from-file=tls.key=${serving.keyFile}`, `--from-file=ca.crt=${ca.certFile}`]);
+  k(['create', 'secret', 'generic', 'atlas-metacontroller-hook-token', '-n', 'atlas-metacontroller', `--from-file=token=${tokenFile}`]);
   credentialsSecret('atlas-metacontroller', 'atlas-metacontroller-api-key', ORGS.samples, false);
+  // After the Secrets: Metacontroller reads the CA and the token when a controller is created.
+  k(['apply', '-k', overlay(plane.dir, hooksUrl)]);
   plane.startMetacontroller(metacontroller!.binary);
   // Every version of every connection Secret, from here to the end.
   const secrets = plane.watch(['secrets', '--all-namespaces', '-l', 'atlas.mongodb.com/cluster-name']);
@@ -238,6 +265,14 @@ t.test('the three kinds under a real Metacontroller', {
     const versions = secretVersions(secrets);
     t.ok(versions.length > 0);
     t.same(versions.filter((v) => !v.owned).map((v) => `${v.key}@${v.resourceVersion}`), [], 'ownerReferences never missing');
+  });
+
+  await t.test('every hook call came over TLS with the token; a call without it is refused', async (t) => {
+    const text = await (await hooksGet('/metrics')).body.text();
+    t.notMatch(text, /outcome="unauthorized"/, 'Metacontroller always sent the token');
+    const anonymous = await request(`${hooksUrl}/hooks/atlasproject/customize`, { method: 'POST', dispatcher: trusting, headers: { 'content-type': 'application/json' }, body: '{}' });
+    t.equal(anonymous.statusCode, 401);
+    await anonymous.body.dump();
   });
 
   await t.test('deleting everything runs the finalizers, empties Atlas, removes the connection Secrets', async (t) => {
