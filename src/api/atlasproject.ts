@@ -40,6 +40,9 @@ export type AtlasProjectSpec = Static<typeof AtlasProjectSpec>;
 export const AtlasProjectStatus = Type.Object({
   ...CommonStatus,
   id: Type.Optional(Type.String({ description: 'The Atlas project id (groupId).' })),
+  orgId: Type.Optional(
+    Type.String({ description: 'The Atlas organization the project lives in: credentials of another organization never create or delete for this object.' }),
+  ),
   expiredIpAccessList: Type.Optional(Type.Array(IpAccessListEntry)),
 });
 export type AtlasProjectStatus = Static<typeof AtlasProjectStatus>;

@@ -4,7 +4,7 @@
  * already sees from the official operator.
  */
 import type { AtlasHttp, AtlasRequest, CallContext } from './http.js';
-import { isAtlasNotFound } from './errors.js';
+import { isAtlasNotFound, NOT_FOUND } from './errors.js';
 
 export interface Link {
   href: string;
@@ -71,12 +71,12 @@ export class AtlasClient {
     return (await this.http.call<T>(request, this.ctx)).body;
   }
 
-  /** Undefined where Atlas answers that the object does not exist. */
-  private async maybe<T>(request: AtlasRequest): Promise<T | undefined> {
+  /** Undefined where Atlas answers that this object (not its parent) does not exist. */
+  private async maybe<T>(request: AtlasRequest, notFound: readonly string[]): Promise<T | undefined> {
     try {
       return await this.call<T>(request);
     } catch (error) {
-      if (isAtlasNotFound(error)) return undefined;
+      if (isAtlasNotFound(error, notFound)) return undefined;
       throw error;
     }
   }
@@ -91,9 +91,14 @@ export class AtlasClient {
     }
   }
 
+  readonly organizations = {
+    /** The organizations these credentials act for: an API key's or service account's own. */
+    list: () => this.all<{ id: string; name: string }>(request('GET', '/orgs', [], '2023-01-01')),
+  };
+
   readonly projects = {
-    getByName: (name: string) => this.maybe<Project>(request('GET', '/groups/byName/{groupName}', [name], '2023-01-01')),
-    get: (groupId: string) => this.maybe<Project>(request('GET', '/groups/{groupId}', [groupId], '2023-01-01')),
+    getByName: (name: string) => this.maybe<Project>(request('GET', '/groups/byName/{groupName}', [name], '2023-01-01'), NOT_FOUND.projectByName),
+    get: (groupId: string) => this.maybe<Project>(request('GET', '/groups/{groupId}', [groupId], '2023-01-01'), NOT_FOUND.project),
     create: (body: { name: string; orgId: string; withDefaultAlertsSettings?: boolean }) =>
       this.call<Project>(request('POST', '/groups', [], '2023-01-01', { body })),
     delete: (groupId: string) => this.call<unknown>(request('DELETE', '/groups/{groupId}', [groupId], '2023-01-01')),
@@ -112,7 +117,7 @@ export class AtlasClient {
 
   readonly clusters = {
     list: (groupId: string) => this.all<Cluster>(request('GET', '/groups/{groupId}/clusters', [groupId], '2024-08-05')),
-    get: (groupId: string, name: string) => this.maybe<Cluster>(request('GET', '/groups/{groupId}/clusters/{clusterName}', [groupId, name], '2024-08-05')),
+    get: (groupId: string, name: string) => this.maybe<Cluster>(request('GET', '/groups/{groupId}/clusters/{clusterName}', [groupId, name], '2024-08-05'), NOT_FOUND.cluster),
     create: (groupId: string, body: Record<string, unknown>) =>
       this.call<Cluster>(request('POST', '/groups/{groupId}/clusters', [groupId], '2024-10-23', { body })),
     /** PATCH to a desired state: repeating it is harmless. */
@@ -131,7 +136,7 @@ export class AtlasClient {
   readonly databaseUsers = {
     list: (groupId: string) => this.all<DatabaseUser>(request('GET', '/groups/{groupId}/databaseUsers', [groupId], '2023-01-01')),
     get: (groupId: string, databaseName: string, username: string) =>
-      this.maybe<DatabaseUser>(request('GET', USER, [groupId, databaseName, username], '2023-01-01')),
+      this.maybe<DatabaseUser>(request('GET', USER, [groupId, databaseName, username], '2023-01-01'), NOT_FOUND.databaseUser),
     create: (groupId: string, body: DatabaseUser) =>
       this.call<DatabaseUser>(request('POST', '/groups/{groupId}/databaseUsers', [groupId], '2023-01-01', { body })),
     update: (groupId: string, databaseName: string, username: string, body: Partial<DatabaseUser>) =>

@@ -46,27 +46,31 @@ export class AtlasApiError extends Error {
   }
 }
 
-/** Atlas's "this object does not exist" codes, across resource kinds and API generations. */
-export const NOT_FOUND_CODES = [
-  'NOT_IN_GROUP',
-  'GROUP_NOT_FOUND',
-  'CLUSTER_NOT_FOUND',
-  'USERNAME_NOT_FOUND',
-  'USER_NOT_FOUND',
-  'RESOURCE_NOT_FOUND',
-  'ATLAS_NETWORK_PERMISSION_ENTRY_NOT_FOUND',
-] as const;
+/**
+ * Atlas's "this object does not exist" answers, per kind of object. A parent's not-found is
+ * never one of them: GROUP_NOT_FOUND on a cluster read can as well mean a stale project id
+ * or credentials of another organization, and taking it for "the cluster is gone" would let
+ * a finalizer go while the paid cluster keeps running.
+ */
+export const NOT_FOUND = {
+  project: ['GROUP_NOT_FOUND'],
+  /** byName answers NOT_IN_GROUP for a name the caller's organization does not hold. */
+  projectByName: ['NOT_IN_GROUP', 'GROUP_NAME_NOT_FOUND', 'RESOURCE_NOT_FOUND'],
+  cluster: ['CLUSTER_NOT_FOUND'],
+  databaseUser: ['USERNAME_NOT_FOUND', 'USER_NOT_FOUND'],
+  accessListEntry: ['ATLAS_NETWORK_PERMISSION_ENTRY_NOT_FOUND', 'RESOURCE_NOT_FOUND'],
+} as const satisfies Record<string, readonly string[]>;
 
-export function isAtlasNotFound(error: unknown): error is AtlasApiError {
-  return error instanceof AtlasApiError && error.is(...NOT_FOUND_CODES);
+export function isAtlasNotFound(error: unknown, codes: readonly string[]): error is AtlasApiError {
+  return error instanceof AtlasApiError && error.is(...codes);
 }
 
-/** A delete whose object is already gone has done its job: Atlas's not-found is success. */
-export async function gone(deletion: Promise<unknown>): Promise<void> {
+/** A delete whose object is already gone has done its job: that object's not-found is success. */
+export async function gone(deletion: Promise<unknown>, codes: readonly string[]): Promise<void> {
   try {
     await deletion;
   } catch (error) {
-    if (!isAtlasNotFound(error)) throw error;
+    if (!isAtlasNotFound(error, codes)) throw error;
   }
 }
 

@@ -8,6 +8,7 @@ import { API_VERSION, RESOURCE_POLICY_ANNOTATION } from '../api/common.js';
 import type { AtlasClient, Cluster } from '../atlas/client.js';
 import { AtlasApiError } from '../atlas/errors.js';
 import { kubeTime } from './conditions.js';
+import { goneWithProject } from './identity.js';
 import { progressResync } from './resync.js';
 import { projectAccess, projectRelatedRules } from './project-access.js';
 import { createBody, planClusterChanges } from './cluster-translation.js';
@@ -99,7 +100,8 @@ async function syncCluster(ctx: HookContext): Promise<SyncResult> {
     cluster = await findOrCreate(atlas, access.groupId, spec);
   } catch (error) {
     if (!(error instanceof AtlasApiError)) throw error;
-    conditions.false(CLUSTER_READY, 'ClusterNotCreatedInAtlas', error.message);
+    // A failed read is not a failed create: say which it was.
+    conditions.false(CLUSTER_READY, error.method === 'POST' ? 'ClusterNotCreatedInAtlas' : 'InternalError', error.message);
     return { status, children: [], resyncAfterSeconds: 30 };
   }
 
@@ -158,6 +160,7 @@ async function finalizeCluster(ctx: HookContext): Promise<FinalizeResult> {
     return waiting('ClusterDeleting', 'the cluster is being deleted in Atlas', progress(ctx));
   } catch (error) {
     if (!(error instanceof AtlasApiError)) throw error;
+    if (await goneWithProject(error, atlas, access.orgId)) return { status, children: [], finalized: true };
     return waiting('AtlasFinalizerNotRemoved', error.message, 30);
   }
 }

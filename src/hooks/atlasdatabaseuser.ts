@@ -12,11 +12,12 @@ import { Value } from '@sinclair/typebox/value';
 import { AtlasDatabaseUserSpec } from '../api/atlasdatabaseuser.js';
 import { API_VERSION, RESOURCE_POLICY_ANNOTATION } from '../api/common.js';
 import type { AtlasClient, Cluster, DatabaseUser } from '../atlas/client.js';
-import { AtlasApiError, gone } from '../atlas/errors.js';
+import { AtlasApiError, gone, NOT_FOUND } from '../atlas/errors.js';
 import type { OperatorIdentity } from '../config/identity.js';
 import { groupKey, relatedObject, type KubeObject, type RelatedResourceRule } from './contract.js';
 import { renderObservedChild } from './children.js';
 import { connectionSecret, connectionSecretName } from './connection-secrets.js';
+import { goneWithProject } from './identity.js';
 import { progressResync } from './resync.js';
 import { secretValues } from './credentials.js';
 import type { FinalizeResult, HookContext, KindController, SyncResult } from './kind.js';
@@ -128,7 +129,7 @@ async function syncUser(ctx: HookContext): Promise<SyncResult> {
 
   if (spec.deleteAfterDate && Date.parse(spec.deleteAfterDate) <= ctx.env.now().getTime()) {
     // Expired: gone from Atlas, its Secrets dropped, and nothing more to retry.
-    await gone(atlas.databaseUsers.delete(groupId, spec.databaseName, spec.username));
+    await gone(atlas.databaseUsers.delete(groupId, spec.databaseName, spec.username), NOT_FOUND.databaseUser);
     conditions.false(USER_READY, 'DatabaseUserExpired', 'The database user is expired and has been removed from Atlas');
     return { status, children: [] };
   }
@@ -154,14 +155,15 @@ async function syncUser(ctx: HookContext): Promise<SyncResult> {
     wrote = await applyUser(atlas, groupId, spec, password, status);
   } catch (error) {
     if (!(error instanceof AtlasApiError)) throw error;
-    conditions.false(USER_READY, status.name ? 'DatabaseUserNotUpdatedInAtlas' : 'DatabaseUserNotCreatedInAtlas', error.message);
+    const reason = error.method === 'GET' ? 'InternalError' : status.name ? 'DatabaseUserNotUpdatedInAtlas' : 'DatabaseUserNotCreatedInAtlas';
+    conditions.false(USER_READY, reason, error.message);
     return { status, resyncAfterSeconds: RESYNC.atlasError };
   }
   if (password.version !== undefined) status.passwordVersion = password.version;
   if (status.name && status.name !== spec.username) {
     // The username changed: the new user exists now, so the old one goes (its Secrets are
     // no longer among the children, so Metacontroller deletes them).
-    await gone(atlas.databaseUsers.delete(groupId, spec.databaseName, status.name));
+    await gone(atlas.databaseUsers.delete(groupId, spec.databaseName, status.name), NOT_FOUND.databaseUser);
   }
   status.name = spec.username;
 
@@ -294,7 +296,7 @@ async function finalizeUser(ctx: HookContext): Promise<FinalizeResult> {
   const databaseName = spec.databaseName ?? 'admin';
   try {
     for (const username of new Set([spec.username, status.name].filter((u): u is string => Boolean(u)))) {
-      await gone(atlas.databaseUsers.delete(access.groupId, databaseName, username));
+      await gone(atlas.databaseUsers.delete(access.groupId, databaseName, username), NOT_FOUND.databaseUser);
     }
     // Finalized only once Atlas answers USERNAME_NOT_FOUND.
     if (spec.username && (await atlas.databaseUsers.get(access.groupId, databaseName, spec.username))) {
@@ -303,6 +305,7 @@ async function finalizeUser(ctx: HookContext): Promise<FinalizeResult> {
     return done;
   } catch (error) {
     if (!(error instanceof AtlasApiError)) throw error;
+    if (await goneWithProject(error, atlas, access.orgId)) return done;
     conditions.false(USER_READY, 'AtlasFinalizerNotRemoved', error.message);
     return { status, children: [], finalized: false, resyncAfterSeconds: RESYNC.atlasError };
   }

@@ -10,9 +10,10 @@ import { isIP } from 'node:net';
 import { AtlasProjectSpec, ONE_ADDRESS_MESSAGE, type IpAccessListEntry } from '../api/atlasproject.js';
 import { API_VERSION, RESOURCE_POLICY_ANNOTATION } from '../api/common.js';
 import type { AccessListEntry, AtlasClient, Project } from '../atlas/client.js';
-import { AtlasApiError, gone } from '../atlas/errors.js';
+import { AtlasApiError, gone, NOT_FOUND } from '../atlas/errors.js';
 import { credentialsFrom, projectCredentialsRef, secretRule, type SecretRef } from './credentials.js';
 import type { FinalizeResult, HookContext, KindController, SyncResult } from './kind.js';
+import { ACCESS_NOT_CONFIGURED, actsFor, notInGroup, organizationMismatch } from './identity.js';
 import { progressResync } from './resync.js';
 import { createOrAdopt, schemaProblem } from './spec-check.js';
 import { groupKey } from './contract.js';
@@ -28,6 +29,7 @@ const RESYNC = { pending: 10, atlasError: 30, deleting: 5 } as const;
 
 interface ProjectStatusFields {
   id?: string;
+  orgId?: string;
   expiredIpAccessList?: IpAccessListEntry[];
 }
 
@@ -152,19 +154,17 @@ function observedStatus(ctx: HookContext): ProjectStatusFields {
   const status = (ctx.parent.status ?? {}) as ProjectStatusFields;
   return {
     ...(status.id ? { id: status.id } : {}),
+    ...(status.orgId ? { orgId: status.orgId } : {}),
     ...(status.expiredIpAccessList?.length ? { expiredIpAccessList: status.expiredIpAccessList } : {}),
   };
 }
 
 const isClientError = (error: unknown) => error instanceof AtlasApiError && error.httpStatus >= 400 && error.httpStatus < 500;
 
-async function findOrCreateProject(atlas: AtlasClient, knownId: string | undefined, name: string, orgId: string): Promise<Project> {
-  // By id first: a project renamed in the Atlas UI must not get a twin.
+/** The project as Atlas holds it, by id first (one renamed in the Atlas UI must not get a twin), then by name. Reads only. */
+async function observeProject(atlas: AtlasClient, knownId: string | undefined, name: string): Promise<Project | undefined> {
   const byId = knownId ? await atlas.projects.get(knownId) : undefined;
-  if (byId) return byId;
-  const byName = await atlas.projects.getByName(name);
-  if (byName) return byName;
-  return createOrAdopt(() => atlas.projects.create({ name, orgId, withDefaultAlertsSettings: true }), 'GROUP_ALREADY_EXISTS', () => atlas.projects.getByName(name));
+  return byId ?? (await atlas.projects.getByName(name));
 }
 
 async function syncProject(ctx: HookContext): Promise<SyncResult> {
@@ -185,17 +185,32 @@ async function syncProject(ctx: HookContext): Promise<SyncResult> {
     conditions.false(PROJECT_CONDITIONS.project, creds.reason, creds.message);
     return { status, children: [] };
   }
+  const mismatch = organizationMismatch(status.orgId, creds.credentials.orgId, creds.ref, `the Atlas project ${status.id ?? spec.name}`);
+  if (mismatch) {
+    // A project would be created in the wrong organization and the real one left unmanaged.
+    conditions.false(PROJECT_CONDITIONS.project, ACCESS_NOT_CONFIGURED, `${mismatch}; nothing is created or changed with them`);
+    return { status, children: [] };
+  }
   const atlas = ctx.atlas(creds.credentials);
 
   let project: Project;
   try {
-    project = await findOrCreateProject(atlas, status.id, spec.name, creds.credentials.orgId);
+    const observed = await observeProject(atlas, status.id, spec.name);
+    project = observed ?? (await createOrAdopt(() => atlas.projects.create({ name: spec.name, orgId: creds.credentials.orgId, withDefaultAlertsSettings: true }), 'GROUP_ALREADY_EXISTS', () => atlas.projects.getByName(spec.name)));
   } catch (error) {
     if (!(error instanceof AtlasApiError)) throw error;
-    conditions.false(PROJECT_CONDITIONS.project, 'ProjectNotCreatedInAtlas', error.message);
+    if (notInGroup(error)) {
+      const message = `the credentials in Secret ${creds.ref.namespace}/${creds.ref.name} cannot see the Atlas project ${status.id} (${error.message}); nothing is created with them`;
+      conditions.false(PROJECT_CONDITIONS.project, ACCESS_NOT_CONFIGURED, message);
+      return { status, children: [] };
+    }
+    // A failed read is not a failed create: say which it was.
+    const reason = error.method === 'POST' ? 'ProjectNotCreatedInAtlas' : 'InternalError';
+    conditions.false(PROJECT_CONDITIONS.project, reason, error.message);
     return { status, children: [], resyncAfterSeconds: isClientError(error) ? RESYNC.atlasError : RESYNC.pending };
   }
   status.id = project.id;
+  status.orgId = project.orgId;
   conditions.true(PROJECT_CONDITIONS.project);
 
   const outcome = await syncAccessList(ctx, atlas, project.id, spec.projectIpAccessList ?? []);
@@ -215,7 +230,7 @@ async function syncAccessList(
   try {
     // Add before removing, so a rejected entry leaves what already works in place.
     if (plan.add.length > 0) await atlas.accessList.add(groupId, plan.add);
-    for (const key of plan.remove) await gone(atlas.accessList.delete(groupId, key));
+    for (const key of plan.remove) await gone(atlas.accessList.delete(groupId, key), NOT_FOUND.accessListEntry);
   } catch (error) {
     if (!(error instanceof AtlasApiError)) throw error;
     conditions.false(PROJECT_CONDITIONS.accessList, 'ProjectIPAccessListNotCreatedInAtlas', error.message);
@@ -278,11 +293,18 @@ async function finalizeProject(ctx: HookContext): Promise<FinalizeResult> {
   const ref: SecretRef = projectCredentialsRef(ctx.parent, ctx.env.identity);
   const creds = credentialsFrom(ctx.related, ref);
   if (!creds.ok) return waiting(`${creds.message}: the Atlas project cannot be deleted without credentials; ${KEEP_HINT}`, RESYNC.atlasError);
+  const mismatch = organizationMismatch(status.orgId, creds.credentials.orgId, ref, `the Atlas project ${status.id ?? ''}`.trim());
+  if (mismatch) return waiting(`${mismatch}: they cannot tell whether it is gone; ${KEEP_HINT}`, RESYNC.atlasError);
   const atlas = ctx.atlas(creds.credentials);
   const name = (ctx.parent.spec as { name?: string } | undefined)?.name;
   try {
     const project = status.id ? await atlas.projects.get(status.id) : name ? await atlas.projects.getByName(name) : undefined;
-    if (!project) return { status, children: [], finalized: true };
+    if (!project) {
+      // Not found counts only from credentials proven to act for the project's organization.
+      const orgId = status.orgId ?? creds.credentials.orgId;
+      if (!(await actsFor(atlas, orgId))) return waiting(`the credentials in Secret ${ref.namespace}/${ref.name} do not act for organization ${orgId}, so their answer that the project is gone proves nothing; ${KEEP_HINT}`, RESYNC.atlasError);
+      return { status, children: [], finalized: true };
+    }
     try {
       await atlas.projects.delete(project.id);
     } catch (error) {
@@ -298,6 +320,9 @@ async function finalizeProject(ctx: HookContext): Promise<FinalizeResult> {
     return { status, children: [], finalized: true };
   } catch (error) {
     if (!(error instanceof AtlasApiError)) throw error;
+    if (notInGroup(error)) {
+      return waiting(`the credentials in Secret ${ref.namespace}/${ref.name} cannot see the Atlas project ${status.id} (${error.message}); ${KEEP_HINT}`, RESYNC.atlasError);
+    }
     if (error.httpStatus === 401 || error.httpStatus === 403) {
       return waiting(`Atlas refused the credentials in Secret ${ref.namespace}/${ref.name} (${error.message}); ${KEEP_HINT}`, RESYNC.atlasError);
     }

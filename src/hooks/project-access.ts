@@ -12,6 +12,7 @@ import { API_VERSION } from '../api/common.js';
 import type { OperatorIdentity } from '../config/identity.js';
 import { relatedObject, type KubeObject, type ObjectMap, type RelatedResourceRule } from './contract.js';
 import { credentialsFrom, projectCredentialsRef, secretRule, type CredentialsResult } from './credentials.js';
+import { ACCESS_NOT_CONFIGURED, organizationMismatch } from './identity.js';
 
 /** The label every connection Secret carries and no credentials Secret does. */
 const CONNECTION_SECRET_LABEL = 'atlas.mongodb.com/cluster-name';
@@ -31,7 +32,8 @@ export function projectRelatedRules(parent: KubeObject, identity: OperatorIdenti
 }
 
 export type ProjectAccess =
-  | { ok: true; project: KubeObject; groupId: string; creds: Extract<CredentialsResult, { ok: true }> }
+  /** orgId: the project's recorded organization, else the credentials'. */
+  | { ok: true; project: KubeObject; groupId: string; orgId: string; creds: Extract<CredentialsResult, { ok: true }> }
   | { ok: false; reason: string; message: string };
 
 export function projectAccess(parent: KubeObject, related: ObjectMap, identity: OperatorIdentity): ProjectAccess {
@@ -44,5 +46,9 @@ export function projectAccess(parent: KubeObject, related: ObjectMap, identity: 
   }
   const secretRef = projectCredentialsRef(project, identity);
   const creds = credentialsFrom(related, secretRef);
-  return creds.ok ? { ok: true, project, groupId, creds } : { ok: false, reason: creds.reason, message: creds.message };
+  if (!creds.ok) return { ok: false, reason: creds.reason, message: creds.message };
+  const recordedOrgId = (project.status as { orgId?: string } | undefined)?.orgId;
+  const mismatch = organizationMismatch(recordedOrgId, creds.credentials.orgId, secretRef, `the Atlas project ${groupId} of AtlasProject ${ref.namespace}/${ref.name}`);
+  if (mismatch) return { ok: false, reason: ACCESS_NOT_CONFIGURED, message: mismatch };
+  return { ok: true, project, groupId, orgId: recordedOrgId ?? creds.credentials.orgId, creds };
 }

@@ -43,10 +43,15 @@ export function send(reply: FastifyReply, status: number, body: unknown): Fastif
   return reply.code(status).send(JSON.stringify(body));
 }
 
-/** The project, if the caller's organization owns it; Atlas answers the same for both cases. */
+/**
+ * The project, if the caller's organization owns it. Atlas tells "no such id" (404
+ * GROUP_NOT_FOUND, recorded) from "a project you may not see" (401 NOT_IN_GROUP, Atlas's
+ * documented answer for a group the caller is not in).
+ */
 export function ownedProject(ctx: SimContext, request: FastifyRequest, groupId: string): ProjectRecord {
   const project = ctx.store.projects.get(groupId);
-  if (!project || project.orgId !== principal(request).orgId) throw atlasErrors.groupNotFound(groupId);
+  if (!project) throw atlasErrors.groupNotFound(groupId);
+  if (project.orgId !== principal(request).orgId) throw atlasErrors.notInGroup(401);
   return project;
 }
 

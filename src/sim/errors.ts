@@ -29,8 +29,8 @@ export class SimError extends Error {
 
 export const atlasErrors = {
   groupNotFound: (id: string) => new SimError(404, 'GROUP_NOT_FOUND', `No group with ID ${id} exists.`, [id]),
-  notInGroup: () =>
-    new SimError(404, 'NOT_IN_GROUP', 'The current user is not in the group, or the group does not exist.'),
+  notInGroup: (status: 401 | 404 = 404) =>
+    new SimError(status, 'NOT_IN_GROUP', 'The current user is not in the group, or the group does not exist.'),
   groupAlreadyExists: (name: string) =>
     new SimError(409, 'GROUP_ALREADY_EXISTS', `A group with name "${name}" already exists.`, [name]),
   cannotCloseGroup: () =>

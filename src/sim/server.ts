@@ -13,6 +13,7 @@ import { FaultsAndCounts, type FaultSpec } from './faults.js';
 import { TokenBuckets, type RateLimitOptions } from './ratelimit.js';
 import { SimStore } from './store.js';
 import { resolveVersion } from './versions.js';
+import { organizationRoutes } from './routes/organizations.js';
 import { projectRoutes } from './routes/projects.js';
 import { accessListRoutes } from './routes/access-list.js';
 import { clusterRoutes } from './routes/clusters.js';
@@ -173,6 +174,7 @@ export function buildSimulator(options: SimulatorOptions = {}): { app: FastifyIn
     return reply.header('cache-control', 'no-store').send(token);
   });
 
+  app.register(organizationRoutes(new Map(organizations.map((o) => [o.id, o.name ?? `org-${o.id}`]))));
   app.register(projectRoutes(ctx));
   app.register(accessListRoutes(ctx));
   app.register(clusterRoutes(ctx));

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { AtlasClient, pathSegment } from '../../src/atlas/client.js';
-import { AtlasApiError, AtlasRateLimitedError, isAtlasNotFound } from '../../src/atlas/errors.js';
+import { AtlasApiError, AtlasRateLimitedError, isAtlasNotFound, NOT_FOUND } from '../../src/atlas/errors.js';
 import { DEMO_ORG } from '../../src/sim/server.js';
 import { demoKey, demoServiceAccount, rejects, startSimHarness } from '../helpers/sim.js';
 
@@ -63,12 +63,22 @@ t.test('service accounts: one token for many calls, a new one once it expires', 
   await rejects(t, wrong.projects.getByName('a'), { httpStatus: 401, errorCode: 'INVALID_CLIENT_CREDENTIALS' });
 });
 
+t.test('a parent\'s not-found never reads as the object being gone', async (t) => {
+  const h = await startSimHarness(t);
+  const atlas = h.client();
+  await rejects(t, atlas.clusters.get('aaaaaaaaaaaaaaaaaaaaaaaa', 'c1'), { errorCode: 'GROUP_NOT_FOUND' });
+  await rejects(t, atlas.databaseUsers.get('aaaaaaaaaaaaaaaaaaaaaaaa', 'admin', 'u'), { errorCode: 'GROUP_NOT_FOUND' });
+  t.equal(await atlas.projects.get('aaaaaaaaaaaaaaaaaaaaaaaa'), undefined, 'but for the project itself it is its not-found');
+  t.same((await atlas.organizations.list()).map((o) => o.id), [DEMO_ORG.id], 'a key sees its own organization');
+});
+
 t.test('errors carry Atlas code, detail and the official message form', async (t) => {
   const h = await startSimHarness(t);
   const atlas = h.client();
   const { id } = await atlas.projects.create({ name: 'p', orgId: DEMO_ORG.id });
   const error = await atlas.clusters.delete(id, 'nope').catch((e) => e);
-  t.ok(isAtlasNotFound(error));
+  t.ok(isAtlasNotFound(error, NOT_FOUND.cluster));
+  t.notOk(isAtlasNotFound(error, NOT_FOUND.project), 'a cluster\'s not-found is not its project\'s');
   t.match(error, {
     httpStatus: 404,
     errorCode: 'CLUSTER_NOT_FOUND',

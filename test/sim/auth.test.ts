@@ -67,7 +67,10 @@ t.test('a key sees only its own organization', async (t) => {
   const otherClient = new (await import('../../src/atlas/client.js')).AtlasClient(theirs, {
     credentials: { kind: 'apiKey', orgId: other.id, publicKey: 'otherpub', privateKey: 'other-private-key' },
   });
-  t.equal(await otherClient.projects.get(mine.id), undefined, 'another org cannot read it');
+  // Atlas: 401 NOT_IN_GROUP for a project the caller may not see, 404 GROUP_NOT_FOUND for an id that does not exist.
+  await rejects(t, otherClient.projects.get(mine.id), { httpStatus: 401, errorCode: 'NOT_IN_GROUP' });
+  t.equal(await otherClient.projects.get('bbbbbbbbbbbbbbbbbbbbbbbb'), undefined, 'an id that does not exist is not found');
+  t.same((await otherClient.organizations.list()).map((o) => o.id), [other.id], 'each key lists its own organization');
   t.equal(await otherClient.projects.getByName('mine'), undefined);
   await rejects(t, otherClient.projects.create({ name: 'x', orgId: DEMO_ORG.id }), { httpStatus: 403 });
 });
