@@ -169,6 +169,7 @@ export const atlasCluster: KindController = {
   kind: 'AtlasCluster',
   apiVersion: API_VERSION,
   route: 'atlascluster',
+  conditionTypes: ['ValidationSucceeded', CLUSTER_READY],
   customize: projectRelatedRules,
   sync: syncCluster,
   finalize: finalizeCluster,

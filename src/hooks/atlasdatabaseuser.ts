@@ -315,6 +315,7 @@ export const atlasDatabaseUser: KindController = {
   kind: 'AtlasDatabaseUser',
   apiVersion: API_VERSION,
   route: 'atlasdatabaseuser',
+  conditionTypes: ['ValidationSucceeded', USER_READY],
   customize: userRelatedRules,
   sync: syncUser,
   finalize: finalizeUser,

@@ -334,6 +334,7 @@ export const atlasProject: KindController = {
   kind: 'AtlasProject',
   apiVersion: API_VERSION,
   route: 'atlasproject',
+  conditionTypes: Object.values(PROJECT_CONDITIONS),
   customize: (parent, identity) => [
     secretRule(projectCredentialsRef(parent, identity)),
     // A project being deleted waits for its clusters and users; each one going away re-runs it.

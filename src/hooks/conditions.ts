@@ -6,6 +6,11 @@
  * Output must be a pure function of the request so that Metacontroller sees no change and
  * stops: lastTransitionTime is carried over from the observed condition unless its status
  * flips, and conditions keep the observed order.
+ *
+ * The set holds only the types its kind owns: a type left by another operator (the
+ * official one's ProjectTeamsReady on a migrated object) would hold Ready False forever
+ * with nothing to ever clear it, so it is dropped. Everything is linear in the number of
+ * observed conditions, which a hostile or broken object can make large.
  */
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 
@@ -36,16 +41,23 @@ export function observedConditions(status: unknown): Condition[] {
 }
 
 export class ConditionSet {
-  private readonly observed: Map<string, Condition>;
+  private readonly observed = new Map<string, Condition>();
   private readonly current = new Map<string, Condition>();
+  /** Position of each observed type, so the output keeps the observed order. */
+  private readonly rank = new Map<string, number>();
   private readonly now: string;
 
-  constructor(observed: Condition[], now: Date) {
-    this.observed = new Map(observed.map((c) => [c.type, c]));
+  constructor(observed: Condition[], now: Date, owned: readonly string[]) {
+    const types = new Set([READY, ...owned]);
+    for (const c of observed) {
+      if (!types.has(c.type) || this.observed.has(c.type)) continue;
+      this.observed.set(c.type, c);
+      this.rank.set(c.type, this.rank.size);
+      // Sub-conditions of steps that did not run this time keep their last known state, as
+      // in the official operator; Ready is always recomputed.
+      if (c.type !== READY) this.current.set(c.type, c);
+    }
     this.now = kubeTime(now);
-    // Sub-conditions of steps that did not run this time keep their last known state, as
-    // in the official operator; Ready is always recomputed.
-    for (const c of observed) if (c.type !== READY) this.current.set(c.type, c);
   }
 
   set(type: string, status: ConditionStatus, reason?: string, message?: string): this {
@@ -93,13 +105,8 @@ export class ConditionSet {
     else this.set(READY, 'True');
     const ready = this.current.get(READY)!;
     const rest = [...this.current.values()].filter((c) => c.type !== READY);
-    const order = [...this.observed.keys()];
-    rest.sort((a, b) => rank(order, a.type) - rank(order, b.type));
+    const rank = (type: string) => this.rank.get(type) ?? Number.MAX_SAFE_INTEGER;
+    rest.sort((a, b) => rank(a.type) - rank(b.type));
     return [ready, ...rest];
   }
-}
-
-function rank(order: string[], type: string): number {
-  const i = order.indexOf(type);
-  return i === -1 ? Number.MAX_SAFE_INTEGER : i;
 }

@@ -53,7 +53,7 @@ export async function runHook(
 ): Promise<KernelResult> {
   const parent = request.parent as KubeObject;
   const budget = new TimeBudget(budgetMs);
-  const conditions = new ConditionSet(observedConditions(parent.status), env.now());
+  const conditions = new ConditionSet(observedConditions(parent.status), env.now(), controller.conditionTypes);
   const ctx: HookContext = {
     parent,
     children: (request.children ?? {}) as ObjectMap,

@@ -55,6 +55,8 @@ export interface KindController {
   apiVersion: string;
   /** The route segment: /hooks/<route>/<hook>. */
   route: string;
+  /** The condition types its steps set (Ready aside); observed ones of other types are dropped. */
+  conditionTypes: readonly string[];
   /** Depends on the parent and our identity only: Metacontroller caches it per generation. */
   customize(parent: KubeObject, identity: OperatorIdentity): RelatedResourceRule[];
   sync(ctx: HookContext): Promise<SyncResult>;

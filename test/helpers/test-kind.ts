@@ -15,6 +15,7 @@ export const testKind: KindController = {
   kind: 'AtlasProject',
   apiVersion: 'atlas.mongodb.com/v1',
   route: 'atlasproject',
+  conditionTypes: ['ProjectReady', 'IPAccessListReady'],
   customize(parent) {
     return [{ apiVersion: 'v1', resource: 'secrets', namespace: parent.metadata.namespace, names: ['creds'] }];
   },
