@@ -86,7 +86,7 @@ export class AtlasHttp {
       }
     }
     const key = `${credentialIdentity(ctx.credentials)} ${request.version} ${uri}`;
-    return this.cache.read(key, request.path, () => this.withRetries<T>(request, uri, ctx));
+    return this.cache.read(key, request.path, ctx, (shared) => this.withRetries<T>(request, uri, { ...ctx, signal: shared.signal, get deadline() { return shared.deadline; } }));
   }
 
   private async withRetries<T>(request: AtlasRequest, uri: string, ctx: CallContext): Promise<AtlasResponse<T>> {
