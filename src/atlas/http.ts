@@ -2,6 +2,7 @@
  * The HTTP layer under every Atlas call: authentication, versioned media types, retries
  * inside the caller's deadline, coalesced reads, metrics and a debug line per call.
  */
+import { LRUCache } from 'lru-cache';
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import { credentialIdentity, type AtlasCredentials } from './credentials.js';
@@ -57,10 +58,17 @@ export interface AtlasResponse<T> {
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 
+/**
+ * State kept per credential (a digest nonce, a service-account token) is bounded: anyone
+ * who can call the hooks can send any number of distinct keys. A key unused this long, or
+ * pushed out by newer ones, costs one more challenge or token request next time.
+ */
+const CREDENTIAL_STATE = { max: 1_000, ttl: 30 * 60 * 1000 };
+
 export class AtlasHttp {
   private readonly agent: Dispatcher;
-  private readonly digestSessions = new Map<string, DigestSession>();
-  private readonly tokens = new Map<string, Promise<{ token: string; refreshAt: number }>>();
+  private readonly digestSessions = new LRUCache<string, DigestSession>({ ...CREDENTIAL_STATE, updateAgeOnGet: true });
+  private readonly tokens = new LRUCache<string, Promise<{ token: string; refreshAt: number }>>(CREDENTIAL_STATE);
   readonly cache: ReadCache;
 
   constructor(private readonly options: AtlasHttpOptions) {
@@ -70,6 +78,11 @@ export class AtlasHttp {
 
   get baseUrl(): string {
     return this.options.baseUrl;
+  }
+
+  /** How many credentials this client holds state for (bounded by CREDENTIAL_STATE.max). */
+  get credentialsHeld(): number {
+    return this.digestSessions.size + this.tokens.size;
   }
 
   async close(): Promise<void> {

@@ -6,10 +6,11 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 
+// Lengths as Kubernetes limits them, so a hostile value never reaches a message or a log line.
 const ObjectMeta = Type.Object(
   {
-    name: Type.String({ minLength: 1 }),
-    namespace: Type.Optional(Type.String()),
+    name: Type.String({ minLength: 1, maxLength: 253 }),
+    namespace: Type.Optional(Type.String({ maxLength: 63 })),
     uid: Type.Optional(Type.String()),
     generation: Type.Optional(Type.Integer({ minimum: 0 })),
     resourceVersion: Type.Optional(Type.String()),
@@ -22,8 +23,8 @@ const ObjectMeta = Type.Object(
 
 export const KubeObject = Type.Object(
   {
-    apiVersion: Type.String({ minLength: 1 }),
-    kind: Type.String({ minLength: 1 }),
+    apiVersion: Type.String({ minLength: 1, maxLength: 317 }),
+    kind: Type.String({ minLength: 1, maxLength: 63 }),
     metadata: ObjectMeta,
   },
   { additionalProperties: true },

@@ -17,6 +17,7 @@ import {
 import { runHook, type HookName, type Outcome } from '../hooks/kernel.js';
 import type { HookEnvironment, KindController } from '../hooks/kind.js';
 import { createHookMetrics, type HookMetrics } from './metrics.js';
+import { payloadProblem, truncate } from './payload-guard.js';
 import type { BearerToken } from './transport.js';
 
 export interface HookServerOptions {
@@ -70,6 +71,13 @@ export function buildHookServer(options: HookServerOptions): HookServer {
     });
   }
 
+  // Before schema validation and any hook walk the payload: nothing recursive runs on it first.
+  app.addHook('preValidation', async (request) => {
+    if (!request.url.startsWith('/hooks/')) return;
+    const problem = payloadProblem(request.body);
+    if (problem) throw badRequest(problem.field, problem.message);
+  });
+
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const { status, body } = clientError(error, options.bodyLimitBytes);
     if (status >= 500) request.log.error({ err: error, url: request.url }, 'hook failed');
@@ -111,6 +119,10 @@ function createFastify(options: HookServerOptions) {
     bodyLimit: options.bodyLimitBytes,
     // The hook must answer before Metacontroller gives up; never hold a socket past that.
     requestTimeout: options.hookTimeoutMs + 5_000,
+    // A "__proto__" key is dropped rather than refused: a Secret may legally have a data key
+    // of that name, and no hook reads one.
+    onProtoPoisoning: 'remove',
+    onConstructorPoisoning: 'remove',
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 }
@@ -129,7 +141,7 @@ function registerKind(
     if (kind !== controller.kind || apiVersion !== controller.apiVersion) {
       throw badRequest(
         `/parent/kind`,
-        `parent is ${kind} ${apiVersion}, but ${base} serves ${controller.kind} ${controller.apiVersion}`,
+        `parent is ${truncate(kind)} ${truncate(apiVersion)}, but ${base} serves ${controller.kind} ${controller.apiVersion}`,
       );
     }
   };
@@ -210,7 +222,7 @@ function clientError(error: FastifyError | BadRequest, bodyLimit: number): { sta
     const first = error.validation[0]!;
     const missing = (first.params as { missingProperty?: string }).missingProperty;
     const field = `${first.instancePath}${missing ? `/${missing}` : ''}` || '/';
-    const message = `request body ${field} ${first.message ?? 'is invalid'}`;
+    const message = `request body ${truncate(field, 200)} ${first.message ?? 'is invalid'}`;
     return { status: 400, body: { error: 'Bad Request', message, field } };
   }
   switch (error.code) {
@@ -231,7 +243,7 @@ function clientError(error: FastifyError | BadRequest, bodyLimit: number): { sta
   const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
   return {
     status,
-    body: { error: status === 500 ? 'Internal Server Error' : 'Bad Request', message: error.message },
+    body: { error: status === 500 ? 'Internal Server Error' : 'Bad Request', message: truncate(error.message, 500) },
   };
 }
 
