@@ -9,7 +9,13 @@ export class SimClock {
     return Date.now() + this.offsetMs;
   }
 
+  /**
+   * By a finite number of seconds: a NaN clock would break every expiry after it. Code may
+   * move it back (the replay suite sets it to each recording's date); the HTTP control
+   * plane takes only forward moves.
+   */
   advance(seconds: number): number {
+    if (!Number.isFinite(seconds)) throw new RangeError(`the clock moves by a finite number of seconds, not ${seconds}`);
     this.offsetMs += seconds * 1000;
     return this.now();
   }

@@ -1,8 +1,10 @@
 /**
  * Clusters are stored in the 2024-08-05 shape (one replication spec per shard, disk size in
  * the hardware specs) and translated at the edges: 2023-02-01 requests carry `numShards`
- * and a top-level `diskSizeGB`, and its responses fold identical shards back together.
- * Defaults and read-only fields follow the recorded responses.
+ * and a top-level `diskSizeGB`, and its responses fold identical shards back together;
+ * 2023-01-01 is the legacy cluster shape (providerSettings, regionsConfig by region name,
+ * node counts), the one the seed-era operator spoke. Defaults and read-only fields follow
+ * the recorded responses.
  */
 import { atlasDate } from './clock.js';
 import type { ClusterRecord } from './store.js';
@@ -25,10 +27,11 @@ export interface ClusterDoc extends Json {
   replicationSpecs: ReplicationSpec[];
 }
 
+/** The versions the spec lists for each cluster operation. */
 export const CLUSTER_VERSIONS = {
-  get: ['2023-02-01', '2024-08-05'],
-  create: ['2023-02-01', '2024-08-05', '2024-10-23'],
-  delete: ['2023-02-01'],
+  get: ['2023-01-01', '2023-02-01', '2024-08-05'],
+  create: ['2023-01-01', '2023-02-01', '2024-08-05', '2024-10-23'],
+  delete: ['2023-01-01', '2023-02-01'],
 } as const;
 
 const MONGODB_VERSIONS: Record<string, string> = { '6.0': '6.0.26', '7.0': '7.0.40', '8.0': '8.0.29' };
@@ -49,6 +52,7 @@ export function isTenant(doc: ClusterDoc): boolean {
 
 /** Request body (any version) → stored doc, with Atlas's defaults filled in. */
 export function docFromRequest(body: Json, version: string, previous?: ClusterDoc): ClusterDoc {
+  if (version === '2023-01-01') return docFromRequest(fromLegacy(body, previous), '2024-08-05', previous);
   const input = clone(body);
   if (version === '2023-02-01' && Array.isArray(input.replicationSpecs)) {
     const diskSizeGB = input.diskSizeGB;
@@ -189,7 +193,152 @@ function common(base: string, cluster: ClusterRecord): Json {
 
 /** Stored cluster → response body of the given version. */
 export function renderCluster(base: string, cluster: ClusterRecord, version: string): Json {
+  if (version === '2023-01-01') return renderLegacy(base, cluster);
   return version === '2023-02-01' ? render20230201(base, cluster) : render20240805(base, cluster);
+}
+
+interface LegacyRegion {
+  analyticsNodes?: number;
+  electableNodes?: number;
+  priority?: number;
+  readOnlyNodes?: number;
+}
+
+/** The legacy view of a stored doc: what a 2023-01-01 GET shows of it. */
+function legacyOf(doc: ClusterDoc): Json {
+  const first = doc.replicationSpecs[0]!;
+  const top = [...first.regionConfigs].sort((a, b) => (b.priority ?? 0) - (a.priority ?? 0))[0]!;
+  const tenant = top.providerName === 'TENANT';
+  const electable = top.electableSpecs ?? {};
+  const compute = top.autoScaling?.compute ?? {};
+  const regionsConfig = (spec: ReplicationSpec): Record<string, LegacyRegion> =>
+    Object.fromEntries(
+      spec.regionConfigs.map((r) => [
+        r.regionName,
+        { analyticsNodes: r.analyticsSpecs?.nodeCount ?? 0, electableNodes: r.electableSpecs?.nodeCount ?? (tenant ? 3 : 0), priority: r.priority ?? 7, readOnlyNodes: r.readOnlySpecs?.nodeCount ?? 0 },
+      ]),
+    );
+  const groups: Array<{ spec: ReplicationSpec; numShards: number; index: number }> = [];
+  doc.replicationSpecs.forEach((spec, index) => {
+    const last = groups.at(-1);
+    if (last && JSON.stringify(last.spec) === JSON.stringify(spec)) last.numShards += 1;
+    else groups.push({ spec, numShards: 1, index });
+  });
+  return {
+    providerSettings: tenant
+      ? { backingProviderName: top.backingProviderName, instanceSizeName: electable.instanceSize, providerName: 'TENANT', regionName: top.regionName }
+      : sortKeys({
+          ...(compute.minInstanceSize || compute.maxInstanceSize
+            ? { autoScaling: { compute: { ...(compute.maxInstanceSize ? { maxInstanceSize: compute.maxInstanceSize } : {}), ...(compute.minInstanceSize ? { minInstanceSize: compute.minInstanceSize } : {}) } } }
+            : {}),
+          ...(electable.diskIOPS !== undefined ? { diskIOPS: electable.diskIOPS } : {}),
+          instanceSizeName: electable.instanceSize,
+          providerName: top.providerName,
+          regionName: top.regionName,
+          ...(electable.ebsVolumeType ? { volumeType: electable.ebsVolumeType } : {}),
+        }),
+    autoScaling: { compute: { enabled: compute.enabled ?? false, scaleDownEnabled: compute.scaleDownEnabled ?? false }, diskGBEnabled: top.autoScaling?.diskGB?.enabled ?? false },
+    // A shared-tier cluster's 0.5 GB is no legacy diskSizeGB (the spec's minimum is 10).
+    ...(tenant ? {} : { diskSizeGB: electable.diskSizeGB }),
+    numShards: doc.replicationSpecs.length,
+    replicationFactor: Object.values(regionsConfig(first)).reduce((n, r) => n + (r.electableNodes ?? 0), 0),
+    replicationSpec: regionsConfig(first),
+    groups: groups.map(({ spec, numShards, index }) => ({ index, numShards, regionsConfig: regionsConfig(spec), zoneName: spec.zoneName })),
+  };
+}
+
+/** A legacy request → the 2024-08-05 fields it means; a PATCH is merged over the stored doc's legacy view. */
+function fromLegacy(body: Json, previous?: ClusterDoc): Json {
+  const {
+    providerSettings: settingsIn,
+    replicationSpecs: specsIn,
+    replicationSpec: specIn,
+    numShards: shardsIn,
+    replicationFactor: factorIn,
+    diskSizeGB: diskIn,
+    autoScaling: autoScalingIn,
+    providerBackupEnabled,
+    mongoURI: _uri,
+    mongoURIUpdated: _updated,
+    mongoURIWithOptions: _withOptions,
+    srvAddress: _srv,
+    ...rest
+  } = clone(body);
+  const before = previous ? legacyOf(previous) : undefined;
+  const settings = { ...before?.providerSettings, ...settingsIn } as Json;
+  const autoScaling = { ...before?.autoScaling, ...autoScalingIn, compute: { ...before?.autoScaling?.compute, ...autoScalingIn?.compute } };
+  const diskSizeGB = diskIn ?? (settingsIn?.instanceSizeName ? undefined : before?.diskSizeGB);
+  const touchesTopology = specsIn || specIn || shardsIn !== undefined || factorIn !== undefined || settingsIn || diskIn !== undefined || autoScalingIn;
+  if (previous && !touchesTopology) return { ...rest, ...(providerBackupEnabled !== undefined ? { backupEnabled: providerBackupEnabled } : {}) };
+  const tenant = settings.providerName === 'TENANT';
+  const specs: Array<{ numShards?: number; zoneName?: string; regionsConfig?: Record<string, LegacyRegion> }> = specsIn?.length
+    ? specsIn
+    : [
+        {
+          numShards: shardsIn ?? before?.numShards ?? 1,
+          zoneName: 'Zone 1',
+          regionsConfig: specIn ??
+            (factorIn === undefined && before && !settingsIn?.regionName ? before.replicationSpec : { [settings.regionName]: { electableNodes: factorIn ?? 3, priority: 7, readOnlyNodes: 0, analyticsNodes: 0 } }),
+        },
+      ];
+  const hardware = (nodeCount: number) => ({
+    instanceSize: settings.instanceSizeName,
+    nodeCount,
+    ...(diskSizeGB !== undefined ? { diskSizeGB } : {}),
+    ...(settings.diskIOPS !== undefined ? { diskIOPS: settings.diskIOPS } : {}),
+    ...(settings.volumeType ? { ebsVolumeType: settings.volumeType } : {}),
+  });
+  const regionAutoScaling = {
+    compute: {
+      enabled: autoScaling.compute?.enabled ?? false,
+      scaleDownEnabled: autoScaling.compute?.scaleDownEnabled ?? false,
+      ...(settings.autoScaling?.compute?.minInstanceSize ? { minInstanceSize: settings.autoScaling.compute.minInstanceSize } : {}),
+      ...(settings.autoScaling?.compute?.maxInstanceSize ? { maxInstanceSize: settings.autoScaling.compute.maxInstanceSize } : {}),
+    },
+    diskGB: { enabled: autoScaling.diskGBEnabled ?? false },
+  };
+  const replicationSpecs = specs.flatMap((spec) =>
+    Array.from({ length: spec.numShards ?? 1 }, () => ({
+      zoneName: spec.zoneName ?? 'Zone 1',
+      regionConfigs: Object.entries(spec.regionsConfig ?? {})
+        .sort(([, a], [, b]) => (b.priority ?? 0) - (a.priority ?? 0))
+        .map(([regionName, r]) =>
+          tenant
+            ? { providerName: 'TENANT', backingProviderName: settings.backingProviderName, regionName, priority: r.priority ?? 7, electableSpecs: { instanceSize: settings.instanceSizeName } }
+            : {
+                providerName: settings.providerName,
+                regionName,
+                priority: r.priority ?? 7,
+                electableSpecs: hardware(r.electableNodes ?? 0),
+                readOnlySpecs: hardware(r.readOnlyNodes ?? 0),
+                analyticsSpecs: hardware(r.analyticsNodes ?? 0),
+                autoScaling: regionAutoScaling,
+              },
+        ),
+    })),
+  );
+  const clusterType = rest.clusterType ?? previous?.clusterType ?? (replicationSpecs.length > 1 ? 'SHARDED' : 'REPLICASET');
+  return { ...rest, clusterType, ...(providerBackupEnabled !== undefined ? { backupEnabled: providerBackupEnabled } : {}), replicationSpecs };
+}
+
+function renderLegacy(base: string, cluster: ClusterRecord): Json {
+  const out = common(base, cluster);
+  for (const key of ['redactClientLogData', 'retainBackups']) delete out[key];
+  const { groups, ...legacy } = legacyOf(cluster.doc);
+  Object.assign(out, legacy);
+  out.providerBackupEnabled = Boolean(cluster.doc.backupEnabled);
+  out.replicationSpecs = (groups as Array<{ index: number; numShards: number; regionsConfig: Json; zoneName?: string }>).map(({ index, ...group }) => ({
+    id: cluster.specIds[index]?.id,
+    ...group,
+  }));
+  const strings = out.connectionStrings as Json;
+  if (strings.standard) {
+    out.mongoURI = strings.standard.replace(/\/\?.*$/, '');
+    out.mongoURIWithOptions = strings.standard;
+    out.mongoURIUpdated = atlasDate(cluster.createDate);
+    out.srvAddress = strings.standardSrv;
+  }
+  return sortKeys(out);
 }
 
 function render20240805(base: string, cluster: ClusterRecord): Json {

@@ -3,8 +3,10 @@
  * clock, inject faults, count requests. Never part of Atlas's API; it has no auth because
  * the simulator is a local test tool.
  */
-import type { FastifyPluginAsync } from 'fastify';
-import type { FaultSpec } from './faults.js';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { FaultSpec } from './faults.js';
 import type { SimControl } from './server.js';
 import type { SimStore } from './store.js';
 
@@ -43,6 +45,24 @@ export function snapshotState(store: SimStore): SimState {
   };
 }
 
+const TEN_YEARS = 10 * 366 * 24 * 3600;
+
+const ClockAdvance = Type.Object({ seconds: Type.Number({ minimum: 0, maximum: TEN_YEARS }) }, { additionalProperties: false });
+
+
+const checks = new Map<TSchema, TypeCheck<TSchema>>();
+
+/** The body if it fits the schema; else a 400 that names the field, and undefined. */
+function checked<T extends TSchema>(schema: T, body: unknown, reply: FastifyReply): Static<T> | undefined {
+  let check = checks.get(schema);
+  if (!check) checks.set(schema, (check = TypeCompiler.Compile(schema)));
+  if (check.Check(body)) return body as Static<T>;
+  const error = check.Errors(body).First();
+  const field = error?.path || '/';
+  void reply.code(400).send({ error: 'Bad Request', message: `body ${field}: ${error?.message ?? 'is invalid'}`, field });
+  return undefined;
+}
+
 export function controlRoutes(control: SimControl): FastifyPluginAsync {
   return async (app) => {
     app.post('/__sim/reset', async () => {
@@ -50,11 +70,15 @@ export function controlRoutes(control: SimControl): FastifyPluginAsync {
       return { ok: true };
     });
     app.get('/__sim/state', async () => control.state());
-    app.post<{ Body: { seconds: number } }>('/__sim/clock/advance', async (request) => ({
-      now: new Date(control.advance(Number(request.body?.seconds ?? 0))).toISOString(),
-    }));
-    app.post<{ Body: FaultSpec }>('/__sim/faults', async (request) => {
-      control.injectFault(request.body);
+    app.post('/__sim/clock/advance', async (request, reply) => {
+      const body = checked(ClockAdvance, request.body, reply);
+      if (!body) return reply;
+      return { now: new Date(control.advance(body.seconds)).toISOString() };
+    });
+    app.post('/__sim/faults', async (request, reply) => {
+      const body = checked(FaultSpec, request.body, reply);
+      if (!body) return reply;
+      control.injectFault(body);
       return { ok: true };
     });
     app.delete('/__sim/faults', async () => {

@@ -1,18 +1,23 @@
 /** Faults injected through the control plane, and request counts per route. */
-export type FaultKind = 'latency' | 'error' | 'rate-limit' | 'reset' | 'hang';
+import { Type, type Static } from '@sinclair/typebox';
 
-export interface FaultSpec {
-  /** A route template as registered, e.g. /api/atlas/v2/groups/:groupId/clusters/:clusterName; '*' for any. */
-  route: string;
-  method?: string;
-  kind: FaultKind;
-  /** For 'error': 500, 502, 503 or 504. */
-  status?: number;
-  latencyMs?: number;
-  retryAfterSeconds?: number;
-  /** How many matching requests it applies to; default 1. */
-  count?: number;
-}
+/** A fault the control plane injects; validated by this schema before it is stored. */
+export const FaultSpec = Type.Object(
+  {
+    /** A route template as registered, e.g. /api/atlas/v2/groups/:groupId/clusters/:clusterName; '*' for any. */
+    route: Type.String({ minLength: 1, maxLength: 500 }),
+    method: Type.Optional(Type.Union(['GET', 'POST', 'PATCH', 'DELETE', '*'].map((m) => Type.Literal(m)))),
+    kind: Type.Union(['latency', 'error', 'rate-limit', 'reset', 'hang'].map((k) => Type.Literal(k))),
+    /** For 'error': 500, 502, 503 or 504. */
+    status: Type.Optional(Type.Union([500, 502, 503, 504].map((c) => Type.Literal(c)))),
+    latencyMs: Type.Optional(Type.Number({ minimum: 0, maximum: 600_000 })),
+    retryAfterSeconds: Type.Optional(Type.Number({ minimum: 0, maximum: 86_400 })),
+    /** How many matching requests it applies to; default 1. */
+    count: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+  },
+  { additionalProperties: false },
+);
+export type FaultSpec = Static<typeof FaultSpec>;
 
 interface ActiveFault extends FaultSpec {
   remaining: number;

@@ -23,7 +23,8 @@ export const GroupCreate = Type.Object(
     orgId: Type.String({ pattern: '^[a-f0-9]{24}$' }),
     withDefaultAlertsSettings: Type.Optional(Type.Boolean()),
     tags: Type.Optional(Type.Array(Tag)),
-    regionUsageRestrictions: Type.Optional(Type.Union([Type.Literal('COMMERCIAL_FEDRAMP_REGIONS_ONLY'), Type.Literal('GOV_REGIONS_ONLY')])),
+    // NONE is what the official operator sends by default, and commercial Atlas takes it.
+    regionUsageRestrictions: Type.Optional(Type.Union(['NONE', 'COMMERCIAL_FEDRAMP_REGIONS_ONLY', 'GOV_REGIONS_ONLY'].map((v) => Type.Literal(v)))),
     clusterCount: Type.Optional(Type.Integer()),
     created: Type.Optional(Type.String()),
     ...ReadOnly,
@@ -177,6 +178,75 @@ export const Cluster20230201 = Type.Object(
     ...clusterCommon,
     diskSizeGB: Type.Optional(Type.Number({ minimum: 0 })),
     replicationSpecs: replicationSpecs('2023-02-01'),
+  },
+  strict,
+);
+
+const LegacyRegion = Type.Object(
+  {
+    analyticsNodes: Type.Optional(Type.Integer({ minimum: 0 })),
+    electableNodes: Type.Optional(Type.Integer({ minimum: 0 })),
+    priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 7 })),
+    readOnlyNodes: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  strict,
+);
+
+/** The legacy 2023-01-01 cluster shape: provider settings and node counts per region. */
+export const Cluster20230101 = Type.Object(
+  {
+    ...clusterCommon,
+    providerSettings: Type.Optional(
+      Type.Object(
+        {
+          providerName: Provider,
+          backingProviderName: Type.Optional(Type.Union(['AWS', 'AZURE', 'GCP'].map((p) => Type.Literal(p)))),
+          instanceSizeName: Type.Optional(Type.String({ minLength: 1 })),
+          regionName: Type.Optional(Type.String({ minLength: 1 })),
+          diskIOPS: Type.Optional(Type.Integer({ minimum: 0 })),
+          diskTypeName: Type.Optional(Type.String()),
+          encryptEBSVolume: Type.Optional(Type.Boolean()),
+          volumeType: Type.Optional(Type.Union([Type.Literal('STANDARD'), Type.Literal('PROVISIONED')])),
+          autoScaling: Type.Optional(
+            Type.Object({ compute: Type.Optional(Type.Object({ minInstanceSize: Type.Optional(Type.String()), maxInstanceSize: Type.Optional(Type.String()) }, strict)) }, strict),
+          ),
+        },
+        strict,
+      ),
+    ),
+    autoScaling: Type.Optional(
+      Type.Object(
+        {
+          autoIndexingEnabled: Type.Optional(Type.Boolean()),
+          compute: Type.Optional(Type.Object({ enabled: Type.Optional(Type.Boolean()), scaleDownEnabled: Type.Optional(Type.Boolean()) }, strict)),
+          diskGBEnabled: Type.Optional(Type.Boolean()),
+        },
+        strict,
+      ),
+    ),
+    diskSizeGB: Type.Optional(Type.Number({ minimum: 0 })),
+    numShards: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+    replicationFactor: Type.Optional(Type.Integer({ minimum: 1 })),
+    providerBackupEnabled: Type.Optional(Type.Boolean()),
+    replicationSpec: Type.Optional(Type.Record(Type.String(), LegacyRegion)),
+    replicationSpecs: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            id: Type.Optional(Type.String()),
+            numShards: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+            zoneName: Type.Optional(Type.String()),
+            regionsConfig: Type.Optional(Type.Record(Type.String(), LegacyRegion)),
+          },
+          strict,
+        ),
+        { minItems: 1 },
+      ),
+    ),
+    mongoURI: Type.Optional(Type.String()),
+    mongoURIUpdated: Type.Optional(Type.String()),
+    mongoURIWithOptions: Type.Optional(Type.String()),
+    srvAddress: Type.Optional(Type.String()),
   },
   strict,
 );

@@ -4,11 +4,14 @@
  * version that was asked for.
  */
 import t from 'tap';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { AtlasApiError } from '../../src/atlas/errors.js';
 import { AtlasClient } from '../../src/atlas/client.js';
 import { AtlasHttp } from '../../src/atlas/http.js';
 import { buildSimulator, DEMO_ORG } from '../../src/sim/server.js';
 import { demoKey } from '../helpers/sim.js';
-import { SpecValidator, skipWithoutSpec } from '../helpers/shared.js';
+import { SPEC_PATH, SpecValidator, skipWithoutSpec } from '../helpers/shared.js';
 
 interface Seen {
   method: string;
@@ -43,6 +46,7 @@ t.test('simulator responses validate against spec.yaml', { skip: skipWithoutSpec
   const call = (method: 'GET' | 'PATCH' | 'POST', path: string, version: string, body?: unknown) =>
     ignore(http.call({ method, path, route: path, version, body }, { credentials: demoKey }));
 
+  await atlas.organizations.list();
   // Projects
   const project = await atlas.projects.create({ name: 'Contract-Project', orgId: DEMO_ORG.id });
   const id = project.id;
@@ -85,6 +89,20 @@ t.test('simulator responses validate against spec.yaml', { skip: skipWithoutSpec
   await atlas.clusters.update(id, 'c1', { mongoDBMajorVersion: '7.0' });
   await call('PATCH', `/api/atlas/v2/groups/${id}/clusters/c2`, '2023-02-01', { diskSizeGB: 40 });
   await ignore(atlas.clusters.get(id, 'missing'));
+  // The legacy 2023-01-01 shape: one region, several regions, sharded, shared tier; a PATCH; a list
+  const legacy = { providerSettings: { providerName: 'AWS', instanceSizeName: 'M10', regionName: 'US_EAST_1' } };
+  await call('POST', `/api/atlas/v2/groups/${id}/clusters`, '2023-01-01', { name: 'legacy1', ...legacy, diskSizeGB: 20, autoScaling: { diskGBEnabled: true } });
+  await call('POST', `/api/atlas/v2/groups/${id}/clusters`, '2023-01-01', {
+    name: 'legacy2',
+    clusterType: 'SHARDED',
+    ...legacy,
+    replicationSpecs: [{ numShards: 2, zoneName: 'Zone 1', regionsConfig: { US_EAST_1: { electableNodes: 3, priority: 7, readOnlyNodes: 0 }, US_WEST_2: { electableNodes: 0, priority: 0, readOnlyNodes: 1 } } }],
+  });
+  await call('POST', `/api/atlas/v2/groups/${id}/clusters`, '2023-01-01', { name: 'legacy3', providerSettings: { providerName: 'TENANT', backingProviderName: 'AWS', instanceSizeName: 'M0', regionName: 'US_EAST_1' } });
+  control.advance(60);
+  for (const name of ['legacy1', 'legacy2', 'legacy3']) await call('GET', `/api/atlas/v2/groups/${id}/clusters/${name}`, '2023-01-01');
+  await call('PATCH', `/api/atlas/v2/groups/${id}/clusters/legacy1`, '2023-01-01', { providerSettings: { providerName: 'AWS', instanceSizeName: 'M20' } });
+  await call('GET', `/api/atlas/v2/groups/${id}/clusters`, '2023-01-01');
   // Database users
   await atlas.databaseUsers.create(id, { username: 'david', databaseName: 'admin', password: 'a-long-password', roles: [{ roleName: 'readWriteAnyDatabase', databaseName: 'admin' }], scopes: [{ name: 'c1', type: 'CLUSTER' }] });
   await ignore(atlas.databaseUsers.create(id, { username: 'david', databaseName: 'admin', password: 'a-long-password', roles: [{ roleName: 'read', databaseName: 'admin' }] }));
@@ -97,6 +115,7 @@ t.test('simulator responses validate against spec.yaml', { skip: skipWithoutSpec
   // Deletes and refusals
   await ignore(atlas.projects.delete(id));
   for (const name of ['c1', 'c2', 'free']) await atlas.clusters.delete(id, name);
+  for (const name of ['legacy1', 'legacy2', 'legacy3']) await ignore(http.call({ method: 'DELETE', path: `/api/atlas/v2/groups/${id}/clusters/${name}`, route: '', version: '2023-01-01' }, { credentials: demoKey }));
   await call('GET', `/api/atlas/v2/groups/${id}/clusters/c1`, '2024-08-05');
   control.advance(60);
   await atlas.projects.delete(id);
@@ -110,4 +129,64 @@ t.test('simulator responses validate against spec.yaml', { skip: skipWithoutSpec
   const covered = new Set(seen.map((s) => `${s.method} ${s.route}`));
   t.ok(covered.size >= 18, `${seen.length} responses over ${covered.size} routes validated`);
   t.comment(`validated ${seen.length} responses over ${covered.size} routes and ${new Set(seen.map((s) => s.status)).size} statuses`);
+});
+
+/** The resource versions spec.yaml lists for an operation, from its request and response media types. */
+function specVersions(spec: Record<string, any>, path: string, method: string): string[] {
+  const operation = spec.paths[path]?.[method.toLowerCase()];
+  const versions = new Set<string>();
+  const collect = (content: Record<string, unknown> | undefined) => {
+    for (const mediaType of Object.keys(content ?? {})) {
+      const match = /^application\/vnd\.atlas\.(\d{4}-\d\d-\d\d)\+json$/.exec(mediaType);
+      if (match) versions.add(match[1]!);
+    }
+  };
+  collect(operation?.requestBody?.content);
+  for (const response of Object.values(operation?.responses ?? {})) collect((response as { content?: Record<string, unknown> }).content);
+  return [...versions].sort();
+}
+
+t.test('the simulator serves exactly the versions spec.yaml lists, for every route and method', { skip: skipWithoutSpec }, async (t) => {
+  const spec = parse(readFileSync(SPEC_PATH, 'utf8'), { maxAliasCount: -1 });
+  const { app, control } = buildSimulator({ rateLimit: false, provisionSeconds: 0 });
+  const routes: Array<{ method: string; url: string }> = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD' && route.url.startsWith('/api/atlas/v2')) routes.push({ method, url: route.url });
+  });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const http = new AtlasHttp({ baseUrl: url, readCacheMs: 0, maxAttempts: 1 });
+  t.teardown(async () => {
+    await http.close();
+    await app.close();
+  });
+  // Real objects behind every path, so each answer is about the version, not a missing id.
+  const atlas = new AtlasClient(http, { credentials: demoKey });
+  const { id } = await atlas.projects.create({ name: 'Versions', orgId: DEMO_ORG.id });
+  await atlas.clusters.create(id, { name: 'c1', clusterType: 'REPLICASET', replicationSpecs: [{ regionConfigs: [{ providerName: 'AWS', regionName: 'US_EAST_1', priority: 7, electableSpecs: { instanceSize: 'M10', nodeCount: 3 } }] }] });
+  await atlas.databaseUsers.create(id, { username: 'u', databaseName: 'admin', password: 'a-long-password', roles: [{ roleName: 'read', databaseName: 'admin' }] });
+  await atlas.accessList.add(id, [{ ipAddress: '192.0.2.1' }]);
+  control.advance(1);
+  const params: Record<string, string> = { groupId: id, clusterName: 'c1', databaseName: 'admin', username: 'u', entryValue: '192.0.2.1', groupName: 'Versions' };
+  const order = ['GET', 'POST', 'PATCH', 'DELETE'];
+  routes.sort((a, b) => order.indexOf(a.method) - order.indexOf(b.method) || b.url.length - a.url.length);
+  const refused: string[] = [];
+  const table: string[] = [];
+  for (const route of routes) {
+    const versions = specVersions(spec, SpecValidator.specPath(route.url), route.method);
+    t.ok(versions.length > 0, `${route.method} ${route.url} is in the spec`);
+    table.push(`${route.method} ${route.url}: ${versions.join(', ')}`);
+    const path = route.url.replace(/:(\w+)/g, (_m, name: string) => encodeURIComponent(params[name]!));
+    const ask = async (version: string) => {
+      try {
+        await http.call({ method: route.method as 'GET', path, route: route.url, version, body: route.method === 'POST' || route.method === 'PATCH' ? {} : undefined }, { credentials: demoKey });
+        return 'ok';
+      } catch (error) {
+        return error instanceof AtlasApiError ? error.errorCode : String(error);
+      }
+    };
+    for (const version of versions) if ((await ask(version)) === 'INVALID_VERSION_DATE') refused.push(`${route.method} ${route.url} ${version}`);
+    t.equal(await ask('2022-01-01'), 'INVALID_VERSION_DATE', `${route.method} ${route.url}: a date before its first version is refused`);
+  }
+  t.same(refused, [], 'no version the spec lists is refused');
+  t.comment(`versions asked: ${table.join('; ')}`);
 });

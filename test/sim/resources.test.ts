@@ -117,6 +117,39 @@ t.test('termination protection and the 2023-02-01 shape', async (t) => {
   t.notOk('diskSizeGB' in old.body.replicationSpecs[0].regionConfigs[0].electableSpecs);
 });
 
+t.test('the legacy 2023-01-01 shape: what it creates, how it reads back, a PATCH, a delete', async (t) => {
+  const h = await startSimHarness(t, { provisionSeconds: 0 });
+  const { demoKey } = await import('../helpers/sim.js');
+  const { id } = await project(h);
+  const legacy = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown) =>
+    h.http.call<any>({ method, path: `/api/atlas/v2/groups/${id}/clusters${path}`, route: 'x', version: '2023-01-01', body }, { credentials: demoKey });
+  await legacy('POST', '', { name: 'old', providerSettings: { providerName: 'AWS', instanceSizeName: 'M10', regionName: 'US_EAST_1' }, diskSizeGB: 20 });
+  const stored = (await h.client().clusters.get(id, 'old'))!;
+  t.match(stored.replicationSpecs[0].regionConfigs[0], { providerName: 'AWS', regionName: 'US_EAST_1', electableSpecs: { instanceSize: 'M10', nodeCount: 3, diskSizeGB: 20 } }, 'the same cluster in the current shape');
+  const read = (await legacy('GET', '/old')).body;
+  t.match(read, {
+    clusterType: 'REPLICASET',
+    providerSettings: { providerName: 'AWS', instanceSizeName: 'M10', regionName: 'US_EAST_1' },
+    diskSizeGB: 20,
+    numShards: 1,
+    replicationFactor: 3,
+    replicationSpec: { US_EAST_1: { electableNodes: 3, priority: 7, readOnlyNodes: 0, analyticsNodes: 0 } },
+    replicationSpecs: [{ numShards: 1, zoneName: 'Zone 1', regionsConfig: { US_EAST_1: { electableNodes: 3 } } }],
+    srvAddress: /^mongodb\+srv:\/\/old\./,
+  });
+  await legacy('PATCH', '/old', { providerSettings: { providerName: 'AWS', instanceSizeName: 'M20' } });
+  h.sim.control.advance(1);
+  t.match((await legacy('GET', '/old')).body, { providerSettings: { instanceSizeName: 'M20', regionName: 'US_EAST_1' }, replicationFactor: 3, stateName: 'IDLE' }, 'a PATCH changes what it names');
+  t.equal((await legacy('DELETE', '/old')).status, 202);
+});
+
+t.test('POST /groups takes regionUsageRestrictions NONE, as the official operator sends it', async (t) => {
+  const h = await startSimHarness(t);
+  const { demoKey } = await import('../helpers/sim.js');
+  const res = await h.http.call<any>({ method: 'POST', path: '/api/atlas/v2/groups', route: 'x', version: '2023-01-01', body: { name: 'p', orgId: DEMO_ORG.id, regionUsageRestrictions: 'NONE' } }, { credentials: demoKey });
+  t.equal(res.status, 201);
+});
+
 t.test('database users, and clusters applying their changes', async (t) => {
   const h = await startSimHarness(t, { provisionSeconds: 120 });
   const atlas = h.client();
@@ -185,4 +218,28 @@ t.test('rate limits: headers, then 429 with Retry-After', async (t) => {
   t.equal(limited.atlasError.retryAfterSeconds, 1);
   h.sim.control.advance(1);
   t.equal((await get()).status, 200, 'tokens refill with time');
+});
+
+t.test('the control plane checks its bodies and answers 400 naming the field', async (t) => {
+  const h = await startSimHarness(t);
+  const post = (path: string, body: unknown) => h.raw('POST', path, { 'content-type': 'application/json' }, JSON.stringify(body));
+  const cases: Array<[string, unknown, string]> = [
+    ['/__sim/clock/advance', { seconds: 'abc' }, '/seconds'],
+    ['/__sim/clock/advance', { seconds: -1e12 }, '/seconds'],
+    ['/__sim/clock/advance', {}, '/seconds'],
+    ['/__sim/faults', { route: '*', kind: 'explode' }, '/kind'],
+    ['/__sim/faults', { route: '*', kind: 'error', status: 200 }, '/status'],
+    ['/__sim/faults', { kind: 'hang' }, '/route'],
+  ];
+  for (const [path, body, field] of cases) {
+    const res = await post(path, body);
+    t.equal(res.status, 400, `${path} ${JSON.stringify(body)}`);
+    t.equal(res.json.field, field);
+    t.match(res.json.message, new RegExp(`^body ${field}: `));
+  }
+  const before = Date.parse((await post('/__sim/clock/advance', { seconds: 0 })).json.now);
+  t.ok(Number.isFinite(before) && before > Date.parse('2020-01-01'), 'the clock was neither poisoned nor sent back');
+  t.equal((await post('/__sim/clock/advance', { seconds: 60 })).status, 200);
+  t.equal((await post('/__sim/faults', { route: '*', kind: 'latency', latencyMs: 1, count: 1 })).json.ok, true);
+  t.throws(() => h.sim.control.advance(Number.NaN), /the clock moves by a finite number of seconds/, 'in code too');
 });

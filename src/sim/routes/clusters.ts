@@ -1,9 +1,9 @@
-/** Advanced clusters, versions 2023-02-01, 2024-08-05 and 2024-10-23, with async state. */
+/** Clusters in every version the spec lists (2023-01-01 legacy, 2023-02-01, 2024-08-05, 2024-10-23), with async state. */
 import type { FastifyPluginAsync } from 'fastify';
 import { CLUSTER_VERSIONS, docFromRequest, renderCluster, type Json } from '../cluster-model.js';
 import { baseUrl, ownedProject, paginate, send, type SimContext } from '../context.js';
 import { atlasErrors } from '../errors.js';
-import { Cluster20230201, Cluster20240805, validateBody } from '../schemas.js';
+import { Cluster20230101, Cluster20230201, Cluster20240805, validateBody } from '../schemas.js';
 import type { ClusterRecord } from '../store.js';
 
 type GroupParams = { groupId: string };
@@ -11,7 +11,7 @@ type ClusterParams = { groupId: string; clusterName: string };
 const PATH = '/api/atlas/v2/groups/:groupId/clusters';
 
 function schemaFor(version: string) {
-  return version === '2023-02-01' ? Cluster20230201 : Cluster20240805;
+  return version === '2023-01-01' ? Cluster20230101 : version === '2023-02-01' ? Cluster20230201 : Cluster20240805;
 }
 
 export function clusterRoutes(ctx: SimContext): FastifyPluginAsync {
@@ -37,8 +37,9 @@ export function clusterRoutes(ctx: SimContext): FastifyPluginAsync {
       const version = request.atlasVersion!;
       const body = validateBody<Json>(schemaFor(version), request.body);
       if (!body.name) throw atlasErrors.missingAttribute('name');
-      if (!body.replicationSpecs) throw atlasErrors.missingAttribute('replicationSpecs');
-      if (!body.clusterType) throw atlasErrors.missingAttribute('clusterType');
+      if (version === '2023-01-01' && !body.providerSettings) throw atlasErrors.missingAttribute('providerSettings');
+      if (version !== '2023-01-01' && !body.replicationSpecs) throw atlasErrors.missingAttribute('replicationSpecs');
+      if (version !== '2023-01-01' && !body.clusterType) throw atlasErrors.missingAttribute('clusterType');
       if (store.clustersOf(project.id).has(body.name)) throw atlasErrors.duplicateClusterName(body.name, project.id);
       const cluster = store.newCluster(project.id, body.name, docFromRequest(body, version));
       const created = renderCluster(baseUrl(request), cluster, version === '2024-10-23' ? '2024-08-05' : version);
