@@ -97,6 +97,8 @@ export class AtlasClient {
   };
 
   readonly projects = {
+    /** The projects of the credentials' organization. */
+    list: () => this.all<Project>(request('GET', '/groups', [], '2023-01-01')),
     getByName: (name: string) => this.maybe<Project>(request('GET', '/groups/byName/{groupName}', [name], '2023-01-01'), NOT_FOUND.projectByName),
     get: (groupId: string) => this.maybe<Project>(request('GET', '/groups/{groupId}', [groupId], '2023-01-01'), NOT_FOUND.project),
     create: (body: { name: string; orgId: string; withDefaultAlertsSettings?: boolean }) =>

@@ -155,12 +155,14 @@ async function finalizeCluster(ctx: HookContext): Promise<FinalizeResult> {
   const name = (ctx.parent.spec as Partial<Spec>).name ?? '';
   try {
     const cluster = await atlas.clusters.get(access.groupId, name);
-    if (!cluster) return { status, children: [], finalized: true };
+    // CLUSTER_NOT_FOUND counts once the project's cluster list (a second read) agrees.
+    if (!cluster && !(await atlas.clusters.list(access.groupId)).some((c) => c.name === name)) return { status, children: [], finalized: true };
+    if (!cluster) return waiting('AtlasFinalizerNotRemoved', `Atlas answered CLUSTER_NOT_FOUND for ${name} but still lists it; looking again`, 10);
     if (cluster.stateName !== 'DELETING') await atlas.clusters.delete(access.groupId, name);
     return waiting('ClusterDeleting', 'the cluster is being deleted in Atlas', progress(ctx));
   } catch (error) {
     if (!(error instanceof AtlasApiError)) throw error;
-    if (await goneWithProject(error, atlas, access.orgId)) return { status, children: [], finalized: true };
+    if (await goneWithProject(error, atlas, access.orgId, access.groupId)) return { status, children: [], finalized: true };
     return waiting('AtlasFinalizerNotRemoved', error.message, 30);
   }
 }

@@ -14,7 +14,7 @@ import { API_VERSION, RESOURCE_POLICY_ANNOTATION } from '../api/common.js';
 import type { AtlasClient, Cluster, DatabaseUser } from '../atlas/client.js';
 import { AtlasApiError, gone, NOT_FOUND } from '../atlas/errors.js';
 import type { OperatorIdentity } from '../config/identity.js';
-import { groupKey, relatedObject, type KubeObject, type RelatedResourceRule } from './contract.js';
+import { groupKey, relatedObject, stringAt, type KubeObject, type RelatedResourceRule } from './contract.js';
 import { renderObservedChild } from './children.js';
 import { connectionSecret, connectionSecretName } from './connection-secrets.js';
 import { goneWithProject } from './identity.js';
@@ -36,12 +36,12 @@ interface UserStatusFields {
 const RESYNC = { pending: 10, atlasError: 30 } as const;
 
 export function userRelatedRules(parent: KubeObject, identity: OperatorIdentity): RelatedResourceRule[] {
-  const spec = (parent.spec ?? {}) as Partial<Spec>;
   const namespace = parent.metadata.namespace ?? 'default';
   const project = projectRefOf(parent);
+  const password = stringAt(parent.spec, 'passwordSecretRef', 'name');
   return [
     ...projectRelatedRules(parent, identity),
-    ...(spec.passwordSecretRef?.name ? [{ apiVersion: 'v1', resource: 'secrets', namespace, names: [spec.passwordSecretRef.name] }] : []),
+    ...(password ? [{ apiVersion: 'v1', resource: 'secrets', namespace, names: [password] }] : []),
     // A new or changed AtlasCluster in the project re-syncs its users (and their Secrets).
     { apiVersion: API_VERSION, resource: 'atlasclusters', namespace: project.namespace, labelSelector: {} },
   ];
@@ -298,14 +298,17 @@ async function finalizeUser(ctx: HookContext): Promise<FinalizeResult> {
     for (const username of new Set([spec.username, status.name].filter((u): u is string => Boolean(u)))) {
       await gone(atlas.databaseUsers.delete(access.groupId, databaseName, username), NOT_FOUND.databaseUser);
     }
-    // Finalized only once Atlas answers USERNAME_NOT_FOUND.
-    if (spec.username && (await atlas.databaseUsers.get(access.groupId, databaseName, spec.username))) {
+    // Finalized only once Atlas answers USERNAME_NOT_FOUND and its user list agrees.
+    const left = async (username: string) =>
+      Boolean(await atlas.databaseUsers.get(access.groupId, databaseName, username)) ||
+      (await atlas.databaseUsers.list(access.groupId)).some((u) => u.username === username && u.databaseName === databaseName);
+    if (spec.username && (await left(spec.username))) {
       return { status, children: [], finalized: false, resyncAfterSeconds: RESYNC.pending };
     }
     return done;
   } catch (error) {
     if (!(error instanceof AtlasApiError)) throw error;
-    if (await goneWithProject(error, atlas, access.orgId)) return done;
+    if (await goneWithProject(error, atlas, access.orgId, access.groupId)) return done;
     conditions.false(USER_READY, 'AtlasFinalizerNotRemoved', error.message);
     return { status, children: [], finalized: false, resyncAfterSeconds: RESYNC.atlasError };
   }

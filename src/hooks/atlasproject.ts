@@ -13,7 +13,7 @@ import type { AccessListEntry, AtlasClient, Project } from '../atlas/client.js';
 import { AtlasApiError, gone, NOT_FOUND } from '../atlas/errors.js';
 import { credentialsFrom, projectCredentialsRef, secretRule, type SecretRef } from './credentials.js';
 import type { FinalizeResult, HookContext, KindController, SyncResult } from './kind.js';
-import { ACCESS_NOT_CONFIGURED, actsFor, notInGroup, organizationMismatch } from './identity.js';
+import { ACCESS_NOT_CONFIGURED, notInGroup, organizationMismatch, projectGone } from './identity.js';
 import { progressResync } from './resync.js';
 import { createOrAdopt, schemaProblem } from './spec-check.js';
 import { groupKey } from './contract.js';
@@ -300,9 +300,12 @@ async function finalizeProject(ctx: HookContext): Promise<FinalizeResult> {
   try {
     const project = status.id ? await atlas.projects.get(status.id) : name ? await atlas.projects.getByName(name) : undefined;
     if (!project) {
-      // Not found counts only from credentials proven to act for the project's organization.
+      // Not found counts only from credentials proven to act for the project's organization,
+      // and only once that organization's project list agrees.
       const orgId = status.orgId ?? creds.credentials.orgId;
-      if (!(await actsFor(atlas, orgId))) return waiting(`the credentials in Secret ${ref.namespace}/${ref.name} do not act for organization ${orgId}, so their answer that the project is gone proves nothing; ${KEEP_HINT}`, RESYNC.atlasError);
+      if (!(await projectGone(atlas, orgId, { ...(status.id ? { id: status.id } : {}), ...(name ? { name } : {}) }))) {
+        return waiting(`the credentials in Secret ${ref.namespace}/${ref.name} cannot prove the Atlas project gone from organization ${orgId}; ${KEEP_HINT}`, RESYNC.atlasError);
+      }
       return { status, children: [], finalized: true };
     }
     try {

@@ -124,3 +124,14 @@ export function relatedObject(
 ): KubeObject | undefined {
   return map?.[groupKey(kind, apiVersion)]?.[objectKey(namespace, name)];
 }
+
+/**
+ * A string field of an object not validated yet (customize reads the spec before any
+ * schema check), or undefined: an object or array where a name belongs must not reach a
+ * rule, a message or the response serializer.
+ */
+export function stringAt(value: unknown, ...path: string[]): string | undefined {
+  let node = value;
+  for (const key of path) node = typeof node === 'object' && node !== null && !Array.isArray(node) ? (node as Record<string, unknown>)[key] : undefined;
+  return typeof node === 'string' ? node : undefined;
+}

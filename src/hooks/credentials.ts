@@ -6,7 +6,7 @@
  */
 import type { AtlasCredentials } from '../atlas/credentials.js';
 import type { OperatorIdentity } from '../config/identity.js';
-import { relatedObject, type KubeObject, type ObjectMap, type RelatedResourceRule } from './contract.js';
+import { relatedObject, stringAt, type KubeObject, type ObjectMap, type RelatedResourceRule } from './contract.js';
 
 export const CREDENTIALS_NOT_PROVIDED = 'AtlasCredentialsNotProvided';
 
@@ -21,7 +21,7 @@ export type CredentialsResult =
 
 /** The project's own Secret (spec.connectionSecretRef, its namespace) or the global one. */
 export function projectCredentialsRef(project: KubeObject, identity: OperatorIdentity): SecretRef {
-  const name = (project.spec as { connectionSecretRef?: { name?: string } } | undefined)?.connectionSecretRef?.name;
+  const name = stringAt(project.spec, 'connectionSecretRef', 'name');
   return name
     ? { namespace: project.metadata.namespace ?? 'default', name }
     : { namespace: identity.namespace, name: identity.globalSecretName };

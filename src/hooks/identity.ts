@@ -31,9 +31,18 @@ export async function actsFor(atlas: AtlasClient, orgId: string): Promise<boolea
 }
 
 /**
- * Atlas answered GROUP_NOT_FOUND for an object's project: the object is gone with it, if
- * the credentials are proven to act for the project's organization.
+ * The project is gone for sure: the credentials act for its organization, and that
+ * organization's project list (a second, independent read) does not hold it.
  */
-export async function goneWithProject(error: unknown, atlas: AtlasClient, orgId: string): Promise<boolean> {
-  return error instanceof AtlasApiError && error.is('GROUP_NOT_FOUND') && (await actsFor(atlas, orgId));
+export async function projectGone(atlas: AtlasClient, orgId: string, project: { id?: string; name?: string }): Promise<boolean> {
+  if (!(await actsFor(atlas, orgId))) return false;
+  return !(await atlas.projects.list()).some((p) => p.id === project.id || (!project.id && p.name === project.name));
+}
+
+/**
+ * Atlas answered GROUP_NOT_FOUND for an object's project: the object is gone with it, if
+ * the project is gone for sure.
+ */
+export async function goneWithProject(error: unknown, atlas: AtlasClient, orgId: string, groupId: string): Promise<boolean> {
+  return error instanceof AtlasApiError && error.is('GROUP_NOT_FOUND') && (await projectGone(atlas, orgId, { id: groupId }));
 }

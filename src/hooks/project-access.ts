@@ -10,7 +10,7 @@
  */
 import { API_VERSION } from '../api/common.js';
 import type { OperatorIdentity } from '../config/identity.js';
-import { relatedObject, type KubeObject, type ObjectMap, type RelatedResourceRule } from './contract.js';
+import { relatedObject, stringAt, type KubeObject, type ObjectMap, type RelatedResourceRule } from './contract.js';
 import { credentialsFrom, projectCredentialsRef, secretRule, type CredentialsResult } from './credentials.js';
 import { ACCESS_NOT_CONFIGURED, organizationMismatch } from './identity.js';
 
@@ -18,8 +18,10 @@ import { ACCESS_NOT_CONFIGURED, organizationMismatch } from './identity.js';
 const CONNECTION_SECRET_LABEL = 'atlas.mongodb.com/cluster-name';
 
 export function projectRefOf(parent: KubeObject): { namespace: string; name: string } {
-  const ref = (parent.spec as { projectRef?: { name?: string; namespace?: string } } | undefined)?.projectRef;
-  return { namespace: ref?.namespace || parent.metadata.namespace || 'default', name: ref?.name ?? '' };
+  return {
+    namespace: stringAt(parent.spec, 'projectRef', 'namespace') || parent.metadata.namespace || 'default',
+    name: stringAt(parent.spec, 'projectRef', 'name') ?? '',
+  };
 }
 
 export function projectRelatedRules(parent: KubeObject, identity: OperatorIdentity): RelatedResourceRule[] {

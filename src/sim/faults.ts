@@ -8,8 +8,10 @@ export const FaultSpec = Type.Object(
     route: Type.String({ minLength: 1, maxLength: 500 }),
     method: Type.Optional(Type.Union(['GET', 'POST', 'PATCH', 'DELETE', '*'].map((m) => Type.Literal(m)))),
     kind: Type.Union(['latency', 'error', 'rate-limit', 'reset', 'hang'].map((k) => Type.Literal(k))),
-    /** For 'error': 500, 502, 503 or 504. */
-    status: Type.Optional(Type.Union([500, 502, 503, 504].map((c) => Type.Literal(c)))),
+    /** For 'error': the HTTP status (default 500)… */
+    status: Type.Optional(Type.Union([400, 401, 403, 404, 409, 500, 502, 503, 504].map((c) => Type.Literal(c)))),
+    /** …and the Atlas errorCode (default: Atlas's own for 500 and 503, UNEXPECTED_ERROR else), e.g. GROUP_NOT_FOUND. */
+    errorCode: Type.Optional(Type.String({ pattern: '^[A-Z][A-Z0-9_]{0,63}$' })),
     latencyMs: Type.Optional(Type.Number({ minimum: 0, maximum: 600_000 })),
     retryAfterSeconds: Type.Optional(Type.Number({ minimum: 0, maximum: 86_400 })),
     /** How many matching requests it applies to; default 1. */

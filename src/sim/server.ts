@@ -223,6 +223,7 @@ async function applyFault(fault: FaultSpec, request: FastifyRequest): Promise<vo
       return;
     case 'error': {
       const status = fault.status ?? 500;
+      if (fault.errorCode) throw new SimError(status, fault.errorCode, `Injected ${fault.errorCode}.`);
       throw status === 503
         ? atlasErrors.unavailable()
         : status === 500

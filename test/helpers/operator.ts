@@ -45,9 +45,9 @@ export interface Operator {
   writes(): number;
 }
 
-export async function startOperator(t: Test, simOptions: SimulatorOptions = {}): Promise<Operator> {
+export async function startOperator(t: Test, simOptions: SimulatorOptions = {}, hookArgs: string[] = []): Promise<Operator> {
   const sim = await startSimulator({ rateLimit: false, provisionSeconds: 30, ...simOptions });
-  const hooks = await startTestHookServer(allKinds(), ['--atlas-domain', sim.url, '--atlas-read-cache', '0', '--operator-namespace', 'atlas-system']);
+  const hooks = await startTestHookServer(allKinds(), ['--atlas-domain', sim.url, '--atlas-read-cache', '0', '--operator-namespace', 'atlas-system', ...hookArgs]);
   t.teardown(async () => {
     await hooks.shutdown();
     await sim.close();

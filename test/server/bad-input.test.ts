@@ -63,3 +63,14 @@ t.test('state per distinct API key is bounded', async (t) => {
   }
   t.ok(h.http.credentialsHeld <= 1_000, `${h.http.credentialsHeld} credentials held after 1,200 distinct keys`);
 });
+
+t.test('customize reads references before any schema check: an object where a name belongs is no 500', async (t) => {
+  const server = await startTestHookServer(allKinds());
+  t.teardown(() => server.shutdown());
+  const cluster = { apiVersion: 'atlas.mongodb.com/v1', kind: 'AtlasCluster', metadata: { name: 'c', namespace: 'team-a' }, spec: { projectRef: { name: { toString: {} } } } };
+  const res = await server.post('/hooks/atlascluster/customize', { parent: cluster });
+  t.equal(res.status, 200);
+  t.same(res.json.relatedResources[0], { apiVersion: 'atlas.mongodb.com/v1', resource: 'atlasprojects', namespace: 'team-a', names: [''] }, 'no project is asked for');
+  const user = { ...cluster, kind: 'AtlasDatabaseUser', spec: { passwordSecretRef: { name: ['x'] }, projectRef: { name: 'p' } } };
+  t.equal((await server.post('/hooks/atlasdatabaseuser/customize', { parent: user })).status, 200);
+});

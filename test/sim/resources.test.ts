@@ -229,6 +229,7 @@ t.test('the control plane checks its bodies and answers 400 naming the field', a
     ['/__sim/clock/advance', {}, '/seconds'],
     ['/__sim/faults', { route: '*', kind: 'explode' }, '/kind'],
     ['/__sim/faults', { route: '*', kind: 'error', status: 200 }, '/status'],
+    ['/__sim/faults', { route: '*', kind: 'error', status: 404, errorCode: 'lower case' }, '/errorCode'],
     ['/__sim/faults', { kind: 'hang' }, '/route'],
   ];
   for (const [path, body, field] of cases) {
