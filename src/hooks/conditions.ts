@@ -45,6 +45,8 @@ export class ConditionSet {
   private readonly current = new Map<string, Condition>();
   /** Position of each observed type, so the output keeps the observed order. */
   private readonly rank = new Map<string, number>();
+  /** Types set during this call, as opposed to carried over from the observed status. */
+  private readonly touched = new Set<string>();
   private readonly now: string;
 
   constructor(observed: Condition[], now: Date, owned: readonly string[]) {
@@ -68,7 +70,21 @@ export class ConditionSet {
     if (reason) condition.reason = reason;
     if (message) condition.message = message;
     this.current.set(type, condition);
+    this.touched.add(type);
     return this;
+  }
+
+  /**
+   * A failure outside the kind's own handling (budget, rate limit, an unexpected error)
+   * belongs to the step that was running: the first of `steps` not set in this call. It
+   * turns False with the failure, so Ready=False always points at a False step, as in the
+   * official protocol. False when every step had already been set.
+   */
+  failInProgress(steps: readonly string[], reason: string, message: string): boolean {
+    const running = steps.find((type) => !this.touched.has(type));
+    if (!running) return false;
+    this.false(running, reason, message);
+    return true;
   }
 
   true(type: string): this {

@@ -82,8 +82,9 @@ export async function runHook(
   } catch (error) {
     const { reason, message, resyncAfterSeconds, outcome } = describeFailure(error);
     const carried: SyncResult = { status: observedKindStatus(parent), resyncAfterSeconds };
+    const stepFailed = conditions.failInProgress(controller.conditionTypes, reason, message);
     return {
-      response: respond(ctx, carried, hook === 'finalize' ? false : undefined, { reason, message }),
+      response: respond(ctx, carried, hook === 'finalize' ? false : undefined, stepFailed ? undefined : { reason, message }),
       outcome,
       atlasCalls: ctx.stats.atlasCalls,
       error,

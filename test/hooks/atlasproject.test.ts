@@ -95,6 +95,27 @@ t.test('CIDR normalisation clears host bits and compresses IPv6', async (t) => {
   t.equal(normalizeCidr('192.0.2.1'), undefined);
 });
 
+t.test('reasons say what failed: a failed read is no failed create, and Ready False points at a False step', async (t) => {
+  const op = await startOperator(t, { provisionSeconds: 0 });
+  const p = project({ projectIpAccessList: [{ ipAddress: '192.0.2.15' }] });
+  await op.sync('atlasproject', p, [credentials]);
+  await op.sync('atlasproject', p, [credentials]);
+  t.equal(conditionsOf(p).Ready!.status, 'True');
+
+  op.sim.control.injectFault({ route: '/api/atlas/v2/groups/:groupId', method: 'GET', kind: 'error', status: 500, count: 4 });
+  await op.sync('atlasproject', p, [credentials]);
+  t.match(conditionsOf(p).ProjectReady, { status: 'False', reason: 'InternalError', message: /^GET .*\/groups\/[a-f0-9]{24}: 500 \(request "UNEXPECTED_ERROR"\)/ }, 'reading the existing project failed');
+  op.sim.control.clearFaults();
+
+  op.sim.control.injectFault({ route: '/api/atlas/v2/groups/:groupId/accessList', method: 'GET', kind: 'rate-limit', retryAfterSeconds: 120, count: 4 });
+  const limited = await op.sync('atlasproject', p, [credentials]);
+  const c = conditionsOf(p);
+  t.match(c.ProjectReady, { status: 'True' }, 'the project step succeeded');
+  t.match(c.IPAccessListReady, { status: 'False', reason: 'AtlasRateLimited' }, 'the step that was running carries the failure');
+  t.match(c.Ready, { status: 'False', reason: 'AtlasRateLimited' });
+  t.equal(limited.resyncAfterSeconds, 120);
+});
+
 t.test('entries added behind our back are removed; expired ones are not sent', async (t) => {
   const op = await startOperator(t, { provisionSeconds: 0 });
   const soon = new Date(Date.now() + 3600_000).toISOString();
