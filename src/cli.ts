@@ -1,6 +1,6 @@
 /** The `atlas-metacontroller` command: serve | demo. */
 import { flagHelp, UsageError } from './config/flags.js';
-import { allKinds } from './kinds.js';
+import { allDecorators, allKinds } from './kinds.js';
 import { runDemo, demoFlags } from './demo/demo.js';
 import { createLogger } from './server/logging.js';
 import { runSimulator, simFlags } from './sim/command.js';
@@ -38,7 +38,7 @@ async function main(argv: string[]): Promise<void> {
         return;
       }
       const options = parseServeOptions(rest, process.env);
-      const server = await startHookServer(options, allKinds());
+      const server = await startHookServer(options, allKinds(), undefined, allDecorators());
       closeOnSignals(server, options['shutdown-delay'], options['hook-timeout']);
       return;
     }

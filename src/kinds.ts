@@ -2,8 +2,14 @@
 import { atlasCluster } from './hooks/atlascluster.js';
 import { atlasDatabaseUser } from './hooks/atlasdatabaseuser.js';
 import { atlasProject } from './hooks/atlasproject.js';
-import type { KindController } from './hooks/kind.js';
+import { connectionSecretSharing } from './hooks/connection-secret-sharing.js';
+import type { DecoratorKind, KindController } from './hooks/kind.js';
 
 export function allKinds(): KindController[] {
   return [atlasProject, atlasCluster, atlasDatabaseUser];
+}
+
+/** The DecoratorControllers this operator serves. */
+export function allDecorators(): DecoratorKind[] {
+  return [connectionSecretSharing];
 }

@@ -57,15 +57,15 @@ t.test('kubectl kustomize renders deploy/ and every overlay', { skip: hasKubectl
   t.ok(certManager.some((d) => d.kind === 'Deployment'), 'on top of the whole base');
 });
 
-t.test('each CompositeController calls our routes with v2 hooks and the server timeout', async (t) => {
+t.test('each Composite- and DecoratorController calls our routes with v2 hooks and the server timeout', async (t) => {
   const kustomization = parse(readFileSync(new URL('metacontroller/kustomization.yaml', deployDir), 'utf8'));
   const controllers = (kustomization.resources as string[]).flatMap((f) => documents(`metacontroller/${f}`));
   t.ok(controllers.length >= 1);
   const [deployment] = documents('server/deployment.yaml');
   const timeout = deployment.spec.template.spec.containers[0].env.find((e: any) => e.name === 'HOOK_TIMEOUT').value;
+  t.same(controllers.map((c) => c.kind).sort(), ['CompositeController', 'CompositeController', 'CompositeController', 'DecoratorController']);
   for (const cc of controllers) {
-    t.equal(cc.kind, 'CompositeController');
-    t.equal(cc.spec.generateSelector, true);
+    if (cc.kind === 'CompositeController') t.equal(cc.spec.generateSelector, true);
     for (const hook of ['customize', 'sync', 'finalize']) {
       const spec = cc.spec.hooks[hook];
       t.equal(spec.version, 'v2', `${cc.metadata.name} ${hook} is v2`);

@@ -16,6 +16,7 @@ import { AtlasApiError, gone, NOT_FOUND } from '../atlas/errors.js';
 import type { OperatorIdentity } from '../config/identity.js';
 import { groupKey, relatedObject, stringAt, type KubeObject, type RelatedResourceRule } from './contract.js';
 import { renderObservedChild } from './children.js';
+import { shareTargets, withShareLabels } from './connection-secret-sharing.js';
 import { connectionSecret, connectionSecretName } from './connection-secrets.js';
 import { goneWithProject } from './identity.js';
 import { progressResync } from './resync.js';
@@ -117,8 +118,14 @@ async function syncUser(ctx: HookContext): Promise<SyncResult> {
     conditions.false('ValidationSucceeded', 'DatabaseUserInvalidSpec', check.message);
     return { status };
   }
+  const sharing = shareTargets(ctx.parent);
+  if (!sharing.ok) {
+    conditions.false('ValidationSucceeded', 'DatabaseUserInvalidSpec', sharing.message);
+    return { status };
+  }
   conditions.true('ValidationSucceeded');
   const spec = check.spec;
+  const shared = (secrets: KubeObject[]) => secrets.map((secret) => withShareLabels(secret, sharing.namespaces));
   const access = projectAccess(ctx.parent, ctx.related, ctx.env.identity);
   if (!access.ok) {
     conditions.false(USER_READY, access.reason, access.message);
@@ -187,10 +194,10 @@ async function syncUser(ctx: HookContext): Promise<SyncResult> {
   const children = connectionSecrets(ctx, spec, inScope, declared, projectName, groupId, password.password ?? '');
   if (children.waiting.length > 0) {
     conditions.false(USER_READY, 'DatabaseUserConnectionSecretsNotCreated', `Waiting for clusters to get created/updated: ${children.waiting.join(', ')}`);
-    return { status, children: children.secrets, resyncAfterSeconds: progressResync(conditions.get(USER_READY), ctx.env.now()) };
+    return { status, children: shared(children.secrets), resyncAfterSeconds: progressResync(conditions.get(USER_READY), ctx.env.now()) };
   }
   conditions.true(USER_READY);
-  return { status, children: children.secrets };
+  return { status, children: shared(children.secrets) };
 }
 
 /** Creates or updates the user; true when something was written. */

@@ -7,13 +7,16 @@
  */
 import type { KubeObject, ObjectMap } from './contract.js';
 
-/** Label and annotation keys this operator sets; everything else on a child is someone else's. */
-const OWNED_KEY_PREFIX = 'atlas.mongodb.com/';
+/**
+ * Label and annotation keys this operator sets (atlas.mongodb.com/… and its subdomains, e.g.
+ * share-to.atlas.mongodb.com/…); everything else on a child is someone else's.
+ */
+const OWNED_KEY = /^([a-z0-9-]+\.)*atlas\.mongodb\.com\//;
 
 function ownedEntries(map: unknown): Record<string, string> | undefined {
   if (typeof map !== 'object' || map === null) return undefined;
   const owned = Object.keys(map)
-    .filter((key) => key.startsWith(OWNED_KEY_PREFIX))
+    .filter((key) => OWNED_KEY.test(key))
     .sort()
     .map((key) => [key, String((map as Record<string, unknown>)[key])] as const);
   return owned.length > 0 ? Object.fromEntries(owned) : undefined;

@@ -71,6 +71,33 @@ export const SyncResponse = Type.Object(
 );
 export type SyncResponse = Static<typeof SyncResponse>;
 
+/** A DecoratorController's sync and finalize request: the target is `object`, its children `attachments`. */
+export const DecoratorRequest = Type.Object(
+  {
+    controller: Type.Optional(Type.Object({}, { additionalProperties: true })),
+    object: KubeObject,
+    attachments: Type.Optional(ObjectMap),
+    related: Type.Optional(ObjectMap),
+    finalizing: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: true },
+);
+export type DecoratorRequest = Static<typeof DecoratorRequest>;
+
+/**
+ * Only fields Metacontroller's strict decoder accepts. `status`, `labels` and `annotations`
+ * are never sent: for a decorator, absent means "leave the target as it is".
+ */
+export const DecoratorResponse = Type.Object(
+  {
+    attachments: Type.Array(Type.Object({}, { additionalProperties: true })),
+    resyncAfterSeconds: Type.Optional(Type.Number({ minimum: 0 })),
+    finalized: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type DecoratorResponse = Static<typeof DecoratorResponse>;
+
 const LabelSelector = Type.Object(
   {
     matchLabels: Type.Optional(Type.Record(Type.String(), Type.String())),

@@ -62,3 +62,17 @@ export interface KindController {
   sync(ctx: HookContext): Promise<SyncResult>;
   finalize(ctx: HookContext): Promise<FinalizeResult>;
 }
+
+/**
+ * A DecoratorController's decisions: pure functions of the target and what Metacontroller
+ * sends, with no Atlas calls, so no kernel sequence is needed around them.
+ */
+export interface DecoratorKind {
+  /** The route segment: /hooks/<route>/<hook>. */
+  route: string;
+  targetKind: string;
+  targetApiVersion: string;
+  customize(target: KubeObject): RelatedResourceRule[];
+  sync(target: KubeObject, attachments: ObjectMap, related: ObjectMap): { attachments: KubeObject[] };
+  finalize(target: KubeObject, attachments: ObjectMap, related: ObjectMap): { attachments: KubeObject[]; finalized: boolean; resyncAfterSeconds?: number };
+}

@@ -10,12 +10,15 @@ import type { Logger } from 'pino';
 import {
   CustomizeRequest,
   CustomizeResponse,
+  DecoratorRequest,
+  DecoratorResponse,
   SyncRequest,
   SyncResponse,
   type KubeObject,
+  type ObjectMap,
 } from '../hooks/contract.js';
 import { runHook, type HookName, type Outcome } from '../hooks/kernel.js';
-import type { HookEnvironment, KindController } from '../hooks/kind.js';
+import type { DecoratorKind, HookEnvironment, KindController } from '../hooks/kind.js';
 import { createHookMetrics, type HookMetrics } from './metrics.js';
 import { payloadProblem, truncate } from './payload-guard.js';
 import type { BearerToken } from './transport.js';
@@ -24,6 +27,8 @@ export interface HookServerOptions {
   logger: Logger;
   env: HookEnvironment;
   kinds: KindController[];
+  /** DecoratorControllers, under the same /hooks/<route>/<hook> scheme. */
+  decorators?: DecoratorKind[];
   metrics?: HookMetrics;
   /** Metacontroller's webhook timeout for our hooks. */
   hookTimeoutMs: number;
@@ -99,6 +104,7 @@ export function buildHookServer(options: HookServerOptions): HookServer {
   );
 
   for (const controller of options.kinds) registerKind(app, controller, options, metrics);
+  for (const decorator of options.decorators ?? []) registerDecorator(app, decorator, metrics);
 
   return {
     app,
@@ -181,6 +187,46 @@ function registerKind(
         return result.response;
       },
     );
+  }
+}
+
+function registerDecorator(app: HookApp, decorator: DecoratorKind, metrics: HookMetrics): void {
+  const base = `/hooks/${decorator.route}`;
+  const checkTarget = (target: { kind: string; apiVersion: string }, field: string) => {
+    if (target.kind !== decorator.targetKind || target.apiVersion !== decorator.targetApiVersion) {
+      throw badRequest(`${field}/kind`, `${field.slice(1)} is ${truncate(target.kind)} ${truncate(target.apiVersion)}, but ${base} decorates ${decorator.targetKind} ${decorator.targetApiVersion}`);
+    }
+  };
+  const observe = (hook: string, started: number, outcome: string, target: KubeObject, log: FastifyRequest['log']) => {
+    const seconds = (performance.now() - started) / 1000;
+    metrics.hookDuration.observe({ kind: decorator.route, hook }, seconds);
+    metrics.hookCalls.inc({ kind: decorator.route, hook, outcome });
+    log.info({ kind: decorator.targetKind, name: target.metadata.name, hook, outcome, durationMs: Math.round(seconds * 1000), atlasCalls: 0 }, 'hook call');
+  };
+
+  app.post(`${base}/customize`, { schema: { body: CustomizeRequest, response: { 200: CustomizeResponse } } }, async (request) => {
+    checkTarget(request.body.parent, '/parent');
+    const started = performance.now();
+    const relatedResources = decorator.customize(request.body.parent as KubeObject);
+    observe('customize', started, 'ok', request.body.parent as KubeObject, request.log);
+    return { relatedResources };
+  });
+  for (const hook of ['sync', 'finalize'] as const) {
+    app.post(`${base}/${hook}`, { schema: { body: DecoratorRequest, response: { 200: DecoratorResponse } } }, async (request) => {
+      checkTarget(request.body.object, '/object');
+      const started = performance.now();
+      const target = request.body.object as KubeObject;
+      const attachments = (request.body.attachments ?? {}) as ObjectMap;
+      const related = (request.body.related ?? {}) as ObjectMap;
+      if (hook === 'sync') {
+        const answer = decorator.sync(target, attachments, related);
+        observe(hook, started, 'ready', target, request.log);
+        return answer;
+      }
+      const answer = decorator.finalize(target, attachments, related);
+      observe(hook, started, answer.finalized ? 'finalized' : 'finalizing', target, request.log);
+      return answer;
+    });
   }
 }
 

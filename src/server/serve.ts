@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { formatDuration, parseDuration } from '../config/duration.js';
 import { parseFlags, parsers, type FlagSpecs, type FlagValues } from '../config/flags.js';
 import { operatorIdentity } from '../config/identity.js';
-import type { KindController } from '../hooks/kind.js';
+import type { DecoratorKind, KindController } from '../hooks/kind.js';
 import { buildHookServer, type HookServer } from './app.js';
 import { createLogger } from './logging.js';
 import { createHookMetrics } from './metrics.js';
@@ -126,6 +126,7 @@ export async function startHookServer(
   options: ServeOptions,
   kinds: KindController[],
   logger: Logger = createLogger(options['log-level']),
+  decorators: DecoratorKind[] = [],
 ): Promise<RunningHookServer> {
   const identity = operatorIdentity({
     namespace: options['operator-namespace'],
@@ -147,6 +148,7 @@ export async function startHookServer(
   const server = buildHookServer({
     logger,
     kinds,
+    decorators,
     metrics,
     hookTimeoutMs,
     hookBudgetMs: options['hook-budget'] ?? Math.floor(hookTimeoutMs * 0.8),

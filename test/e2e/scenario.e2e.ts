@@ -31,6 +31,8 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const samples = join(root, '../shared/ako-samples/v0.5.0');
 const HOOKS = ['customize', 'sync', 'finalize'];
 const KINDS = ['atlasproject', 'atlascluster', 'atlasdatabaseuser'];
+/** Every controller deploy/metacontroller defines, by kind and name (= the hooks' route). */
+const CONTROLLERS = [...KINDS.map((name) => ['CompositeController', name] as const), ['DecoratorController', 'connectionsecretsharing'] as const];
 /** The idle window; E2E_IDLE_SECONDS shortens it for a quick local run. */
 const IDLE_SECONDS = Number(process.env.E2E_IDLE_SECONDS ?? 180);
 
@@ -44,8 +46,8 @@ const ORGS = {
 function overlay(parent: string, hooksUrl: string): string {
   const dir = join(parent, 'overlay');
   mkdirSync(dir);
-  const patches = KINDS.map((name) => ({
-    target: { kind: 'CompositeController', name },
+  const patches = CONTROLLERS.map(([kind, name]) => ({
+    target: { kind, name },
     patch: JSON.stringify([
       ...HOOKS.map((hook) => ({ op: 'replace', path: `/spec/hooks/${hook}/webhook/url`, value: `${hooksUrl}/hooks/${name}/${hook}` })),
       { op: 'replace', path: '/spec/endpointConfigs/0/host', value: new URL(hooksUrl).host },
@@ -70,24 +72,27 @@ function secretVersions(watch: Watch): SecretVersion[] {
     key: `${s.metadata.namespace}/${s.metadata.name}`,
     resourceVersion: s.metadata.resourceVersion,
     content: JSON.stringify({ type: s.type, data: s.data, labels: s.metadata.labels }),
-    owned: (s.metadata.ownerReferences ?? []).some((o: { controller?: boolean; kind?: string }) => o.controller && o.kind === 'AtlasDatabaseUser'),
+    // A user's Secret is its child; a shared copy is an attachment of its Namespace.
+    owned: (s.metadata.ownerReferences ?? []).some((o: { controller?: boolean; kind?: string }) => o.controller && o.kind === (s.metadata.labels?.['atlas.mongodb.com/shared-from-namespace'] ? 'Namespace' : 'AtlasDatabaseUser')),
   }));
 }
 
-/** Writes (new resourceVersions) and content changes per Secret among versions[from…]. */
-function secretChanges(versions: SecretVersion[], from: number): { writes: number; contentChanges: number } {
+/** Writes (new resourceVersions) and content changes among versions[from…], in all and per Secret. */
+function secretChanges(versions: SecretVersion[], from: number): { writes: number; contentChanges: number; of(key: string): { writes: number; contentChanges: number } } {
   const last = new Map<string, SecretVersion>();
   for (const v of versions.slice(0, from)) last.set(v.key, v);
-  let writes = 0;
-  let contentChanges = 0;
+  const per = new Map<string, { writes: number; contentChanges: number }>();
   for (const v of versions.slice(from)) {
     const before = last.get(v.key);
     if (before && before.resourceVersion === v.resourceVersion) continue;
-    if (before) writes++;
-    if (before && before.content !== v.content) contentChanges++;
+    const entry = per.get(v.key) ?? { writes: 0, contentChanges: 0 };
+    if (before) entry.writes++;
+    if (before && before.content !== v.content) entry.contentChanges++;
+    per.set(v.key, entry);
     last.set(v.key, v);
   }
-  return { writes, contentChanges };
+  const sum = (field: 'writes' | 'contentChanges') => [...per.values()].reduce((n, e) => n + e[field], 0);
+  return { writes: sum('writes'), contentChanges: sum('contentChanges'), of: (key) => per.get(key) ?? { writes: 0, contentChanges: 0 } };
 }
 
 const binaries = buildBinaries();
@@ -156,7 +161,7 @@ t.test('the three kinds under a real Metacontroller', {
   k(['wait', '--for=condition=Established', '--timeout=60s', 'crd/compositecontrollers.metacontroller.k8s.io']);
   k(['apply', '-k', join(root, 'deploy/crds')]);
   k(['wait', '--for=condition=Established', '--timeout=60s', ...KINDS.map((kind) => `crd/${kind}s.atlas.mongodb.com`)]);
-  for (const ns of ['atlas-metacontroller', 'team-a', 'samples', 'quickstart']) k(['create', 'namespace', ns]);
+  for (const ns of ['atlas-metacontroller', 'team-a', 'samples', 'quickstart', 'shop']) k(['create', 'namespace', ns]);
   // As the README's "Securing the hooks" makes them by hand.
   k(['create', 'secret', 'generic', 'atlas-metacontroller-tls', '-n', 'atlas-metacontroller', `--from-file=tls.crt=${serving.certFile}`, `--from-file=tls.key=${serving.keyFile}`, `--from-file=ca.crt=${ca.certFile}`]);
   k(['create', 'secret', 'generic', 'atlas-metacontroller-hook-token', '-n', 'atlas-metacontroller', `--from-file=token=${tokenFile}`]);
@@ -215,8 +220,27 @@ t.test('the three kinds under a real Metacontroller', {
     t.same(project?.clusters.map((c) => c.name), ['Test-cluster']);
   });
 
+  const copy = 'secret/team-a-test-atlas-operator-project-test-cluster-david';
+  const exists = (ns: string, what: string) => k(['get', '-n', ns, what, '--ignore-not-found', '-o', 'name']).trim() !== '';
+  const until = async (what: string, done: () => boolean) => {
+    for (let i = 0; i < 120 && !done(); i++) await sleep(500);
+    if (!done()) throw new Error(`timed out waiting until ${what}`);
+  };
+  await t.test('a user shares its connection Secret into an app namespace that opts in', async (t) => {
+    k(['annotate', '-n', 'team-a', 'atlasdatabaseuser/my-database-user', 'atlas.mongodb.com/share-connection-secrets-with=shop']);
+    await sleep(3_000);
+    t.notOk(exists('shop', copy), 'not before the namespace consents');
+    k(['label', 'namespace', 'shop', 'atlas.mongodb.com/receive-connection-secrets=true']);
+    await until('the copy exists in shop', () => exists('shop', copy));
+    t.equal(jsonpath('shop', copy, '{.data.password}'), jsonpath('team-a', connectionSecret, '{.data.password}'), 'the copy carries the source\'s data');
+    t.equal(jsonpath('shop', copy, '{.metadata.ownerReferences[0].kind}'), 'Namespace', 'owned by the namespace it was shared into');
+    t.equal(jsonpath('shop', copy, '{.metadata.labels.atlas\\.mongodb\\.com/shared-from-namespace}'), 'team-a');
+  });
+
   await t.test(`${IDLE_SECONDS} s idle: no Atlas write, no Secret write, hook calls only from the resync period`, async (t) => {
-    const parents = KINDS.reduce((sum, kind) => sum + k(['get', kind, '--all-namespaces', '-o', 'name']).trim().split('\n').filter(Boolean).length, 0);
+    const parents =
+      KINDS.reduce((sum, kind) => sum + k(['get', kind, '--all-namespaces', '-o', 'name']).trim().split('\n').filter(Boolean).length, 0) +
+      k(['get', 'namespaces', '-l', 'atlas.mongodb.com/receive-connection-secrets=true', '-o', 'name']).trim().split('\n').filter(Boolean).length;
     // Let the last answers land before counting.
     await sleep(5_000);
     const [writes, syncs, seen] = [await sim.writes(), await hookCalls('sync'), secrets.objects.length];
@@ -255,10 +279,27 @@ t.test('the three kinds under a real Metacontroller', {
     await sleep(10_000);
     const password = Buffer.from(jsonpath('team-a', connectionSecret, '{.data.password}'), 'base64').toString();
     t.equal(password, 'a-rotated-password', 'the connection Secret carries the new password');
-    const { writes, contentChanges } = secretChanges(secretVersions(secrets), seen);
-    console.log(`password rotation: ${writes} connection Secret writes, ${contentChanges} content changes`);
-    t.equal(contentChanges, 1, 'one change of content');
-    t.equal(writes, 1, 'written once');
+    for (let i = 0; i < 60 && Buffer.from(jsonpath('shop', copy, '{.data.password}'), 'base64').toString() !== 'a-rotated-password'; i++) await sleep(1_000);
+    t.equal(Buffer.from(jsonpath('shop', copy, '{.data.password}'), 'base64').toString(), 'a-rotated-password', 'and so does its copy in shop');
+    const changes = secretChanges(secretVersions(secrets), seen);
+    console.log(`password rotation: ${changes.writes} connection Secret writes, ${changes.contentChanges} content changes (source and copy)`);
+    for (const key of [`team-a/${connectionSecret.slice('secret/'.length)}`, `shop/${copy.slice('secret/'.length)}`]) {
+      t.same(changes.of(key), { writes: 1, contentChanges: 1 }, `${key}: written once, for its one change of content`);
+    }
+    t.equal(changes.writes, 2, 'and nothing else was written');
+  });
+
+  await t.test('either side withdrawing removes the copy', async (t) => {
+    k(['label', 'namespace', 'shop', 'atlas.mongodb.com/receive-connection-secrets-']);
+    await until('the copy is gone', () => !exists('shop', copy));
+    t.pass('the namespace withdrew: the copy went');
+    k(['label', 'namespace', 'shop', 'atlas.mongodb.com/receive-connection-secrets=true']);
+    await until('the copy is back', () => exists('shop', copy));
+    k(['annotate', '-n', 'team-a', 'atlasdatabaseuser/my-database-user', 'atlas.mongodb.com/share-connection-secrets-with-']);
+    await until('the copy is gone again', () => !exists('shop', copy));
+    t.pass('the user withdrew: the copy went');
+    k(['annotate', '-n', 'team-a', 'atlasdatabaseuser/my-database-user', 'atlas.mongodb.com/share-connection-secrets-with=shop']);
+    await until('the copy is back again', () => exists('shop', copy));
   });
 
   await t.test('every observed version of every connection Secret had its owner', async (t) => {
@@ -299,6 +340,7 @@ t.test('the three kinds under a real Metacontroller', {
     console.log(`time to disappear: ${[...gone].map(([id, s]) => `${id} ${s.toFixed(1)} s`).join(', ')}`);
     t.same(objects.filter((id) => !gone.has(id)), [], 'every object is gone');
     t.same((await sim.state()).projects, [], 'the simulator is empty');
-    t.equal(k(['get', 'secrets', '--all-namespaces', '-l', 'atlas.mongodb.com/cluster-name', '-o', 'name']).trim(), '', 'no connection Secret is left');
+    await until('the shared copy is gone', () => !exists('shop', copy));
+    t.equal(k(['get', 'secrets', '--all-namespaces', '-l', 'atlas.mongodb.com/cluster-name', '-o', 'name']).trim(), '', 'no connection Secret is left, nor its copy');
   });
 });

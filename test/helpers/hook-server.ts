@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { request } from 'undici';
 import { jsonOrUndefined } from './sim.js';
-import type { KindController } from '../../src/hooks/kind.js';
+import type { DecoratorKind, KindController } from '../../src/hooks/kind.js';
 import { createLogger } from '../../src/server/logging.js';
 import { parseServeOptions, startHookServer, type RunningHookServer } from '../../src/server/serve.js';
 
@@ -15,6 +15,7 @@ export interface TestHookServer extends RunningHookServer {
 export async function startTestHookServer(
   kinds: KindController[],
   args: string[] = [],
+  decorators: DecoratorKind[] = [],
 ): Promise<TestHookServer> {
   const lines: string[] = [];
   const sink = new Writable({
@@ -24,7 +25,7 @@ export async function startTestHookServer(
     },
   });
   const options = parseServeOptions(['--port', '0', '--host', '127.0.0.1', ...args], {});
-  const server = await startHookServer(options, kinds, createLogger('debug', sink));
+  const server = await startHookServer(options, kinds, createLogger('debug', sink), decorators);
   return {
     ...server,
     logText: () => lines.join(''),

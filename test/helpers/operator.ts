@@ -4,7 +4,7 @@
  * it posts the hook and writes the returned status back onto the object.
  */
 import type { Test } from 'tap';
-import { allKinds } from '../../src/kinds.js';
+import { allDecorators, allKinds } from '../../src/kinds.js';
 import { DEMO_ORG, startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/server.js';
 import { startTestHookServer, type TestHookServer } from './hook-server.js';
 
@@ -47,7 +47,7 @@ export interface Operator {
 
 export async function startOperator(t: Test, simOptions: SimulatorOptions = {}, hookArgs: string[] = []): Promise<Operator> {
   const sim = await startSimulator({ rateLimit: false, provisionSeconds: 30, ...simOptions });
-  const hooks = await startTestHookServer(allKinds(), ['--atlas-domain', sim.url, '--atlas-read-cache', '0', '--operator-namespace', 'atlas-system', ...hookArgs]);
+  const hooks = await startTestHookServer(allKinds(), ['--atlas-domain', sim.url, '--atlas-read-cache', '0', '--operator-namespace', 'atlas-system', ...hookArgs], allDecorators());
   t.teardown(async () => {
     await hooks.shutdown();
     await sim.close();

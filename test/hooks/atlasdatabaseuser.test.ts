@@ -187,6 +187,27 @@ t.test('not Ready while an AtlasCluster of the project is not in Atlas yet', asy
   t.equal(ready.children.length, 3);
 });
 
+t.test('sharing: the annotation marks every connection Secret for each namespace; withdrawal unmarks them', async (t) => {
+  const w = await world(t);
+  const u = user({}, { annotations: { 'atlas.mongodb.com/share-connection-secrets-with': ' shop, billing,shop,team-a ' } });
+  const shared = await w.settle(u);
+  for (const s of shared.children as Obj[]) {
+    t.same(Object.keys(s.metadata.labels).filter((k) => k.startsWith('share-to.')), ['share-to.atlas.mongodb.com/billing', 'share-to.atlas.mongodb.com/shop'], `${s.metadata.name}: its own namespace and duplicates dropped`);
+  }
+  w.objects[2] = passwordSecret('rotated-password', '300');
+  const pending = await w.sync(u);
+  t.equal(conditionsOf(u).DatabaseUserReady!.reason, 'ClustersAppliedDatabaseUsersChanges');
+  t.ok((pending.children as Obj[]).every((s) => s.metadata.labels['share-to.atlas.mongodb.com/shop'] === 'true'), 'kept Secrets keep their marks while clusters apply');
+  w.op.sim.control.advance(120);
+  await w.sync(u);
+  delete u.metadata.annotations;
+  const withdrawn = await w.sync(u);
+  t.ok((withdrawn.children as Obj[]).every((s) => !Object.keys(s.metadata.labels).some((k) => k.startsWith('share-to.'))), 'no mark left');
+  u.metadata.annotations = { 'atlas.mongodb.com/share-connection-secrets-with': 'shop,Not_A_Namespace' };
+  await w.sync(u);
+  t.match(conditionsOf(u).ValidationSucceeded, { status: 'False', reason: 'DatabaseUserInvalidSpec', message: 'annotation atlas.mongodb.com/share-connection-secrets-with: "Not_A_Namespace" is not a namespace name' });
+});
+
 t.test('roles change, scope narrowed (Secret dropped), new cluster (Secret added)', async (t) => {
   const w = await world(t);
   const u = user();
