@@ -1,5 +1,6 @@
 /** The `atlas-metacontroller` command: serve | demo. */
 import { flagHelp, UsageError } from './config/flags.js';
+import { VERSION } from './version.js';
 import { allDecorators, allKinds } from './kinds.js';
 import { runDemo, demoFlags } from './demo/demo.js';
 import { createLogger } from './server/logging.js';
@@ -13,12 +14,16 @@ commands:
   sim     a local Atlas Admin API simulator, for tests, demos and CI
   demo    the simulator and the hook server, with the examples played through them
 
-Run "atlas-metacontroller <command> --help" for its flags.`;
+Run "atlas-metacontroller <command> --help" for its flags, "atlas-metacontroller --version" for the version.`;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);
+    return;
+  }
+  if (command === '--version' || command === 'version') {
+    console.log(`atlas-metacontroller ${VERSION}`);
     return;
   }
   const wantsHelp = rest.includes('--help') || rest.includes('-h');

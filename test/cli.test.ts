@@ -2,6 +2,7 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 
@@ -48,4 +49,14 @@ t.test('--help lists every flag with its env var and default', async (t) => {
   for (const line of ['--port', 'env PORT, default 8080', 'env ATLAS_DOMAIN, default https://cloud.mongodb.com', 'env HOOK_TIMEOUT, default 30s', 'env GLOBAL_API_SECRET_NAME, default <deployment>-api-key']) {
     t.match(out, line);
   }
+});
+
+t.test('--version prints package.json\'s version', async (t) => {
+  const child = run(['--version']);
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
+  const [code] = await once(child, 'exit');
+  t.equal(code, 0);
+  const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  t.equal(out.trim(), `atlas-metacontroller ${version}`);
 });
