@@ -81,3 +81,17 @@ t.test('each Composite- and DecoratorController calls our routes with v2 hooks a
     ], `${cc.metadata.name} verifies our certificate and sends the token`);
   }
 });
+
+t.test('one version everywhere: package.json, the chart, the image tags, the changelog', async (t) => {
+  const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const chart = parse(readFileSync(new URL('../charts/atlas-metacontroller/Chart.yaml', import.meta.url), 'utf8'));
+  t.equal(chart.appVersion, version, 'Chart.yaml appVersion');
+  t.equal(chart.version, version, 'Chart.yaml version');
+  const [deployment] = documents('server/deployment.yaml');
+  t.equal(deployment.spec.template.spec.containers[0].image.split(':').at(-1), version, 'deploy/ image tag');
+  t.match(readFileSync(new URL('../CHANGELOG.md', import.meta.url), 'utf8'), new RegExp(`^## \\[${version.replace(/\./g, '\\.')}\\]`, 'm'), 'a changelog entry');
+  const license = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).license;
+  t.equal(license, 'Apache-2.0');
+  t.equal(chart.annotations['artifacthub.io/license'], license);
+  t.match(readFileSync(new URL('../LICENSE', import.meta.url), 'utf8'), /Apache License\s+Version 2\.0, January 2004/);
+});

@@ -5,10 +5,12 @@ import { crdYaml } from '../../src/api/crd.js';
 import { crdFileName, kindDefinitions } from '../../src/api/kinds.js';
 
 for (const kind of kindDefinitions) {
-  t.test(`deploy/crds/${crdFileName(kind)} is what src/api generates`, async (t) => {
-    const checkedIn = readFileSync(new URL(`../../deploy/crds/${crdFileName(kind)}`, import.meta.url), 'utf8');
-    t.equal(checkedIn, crdYaml(kind), 'run npm run generate:crds after changing src/api');
-  });
+  for (const dir of ['deploy/crds', 'charts/atlas-metacontroller/crds']) {
+    t.test(`${dir}/${crdFileName(kind)} is what src/api generates`, async (t) => {
+      const checkedIn = readFileSync(new URL(`../../${dir}/${crdFileName(kind)}`, import.meta.url), 'utf8');
+      t.equal(checkedIn, crdYaml(kind), 'run npm run generate:crds after changing src/api');
+    });
+  }
 
   t.test(`${kind.kind} CRD is structural and ready for Metacontroller`, async (t) => {
     const crd = parse(crdYaml(kind));

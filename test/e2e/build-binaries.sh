@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver, kubectl and etcd (Kubernetes v$K8S_VERSION) and Metacontroller
-# ($MC_REV, tag v4.17.2) from the Go module proxy into a cache outside the repository,
-# keyed by version. Skips whatever is already there. Prints the bin directory last.
+# Builds kube-apiserver, kubectl and etcd (Kubernetes v$K8S_VERSION), helm (v$HELM_VERSION)
+# and Metacontroller ($MC_REV, tag v4.17.2) from the Go module proxy into a cache outside the
+# repository, keyed by version. Skips whatever is already there. Prints the bin directory last.
 # Where the proxy will not serve Metacontroller, its error is kept in
 # metacontroller.unavailable beside bin/, and the suites that need it say so and skip.
 set -euo pipefail
 K8S_VERSION=${K8S_VERSION:-1.36.3}
 MC_REV=${MC_REV:-76b818bdc67b}
+HELM_VERSION=${HELM_VERSION:-3.22.0}
 CACHE=${E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/atlas-metacontroller-e2e}
 OUT="$CACHE/k8s-$K8S_VERSION-mc-$MC_REV"
 BIN="$OUT/bin"
@@ -28,6 +29,10 @@ if [ ! -x "$BIN/kube-apiserver" ] || [ ! -x "$BIN/kubectl" ] || [ ! -x "$BIN/etc
   LDF="-s -w -X k8s.io/component-base/version.gitVersion=v$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$MINOR"
   go build -mod=mod -trimpath -ldflags "$LDF" -o "$BIN/" k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl
   go build -mod=mod -trimpath -ldflags "-s -w" -o "$BIN/etcd" go.etcd.io/etcd/server/v3
+fi
+
+if [ ! -x "$BIN/helm" ]; then
+  (cd /tmp && GOBIN="$BIN" go install -trimpath -ldflags "-s -w" "helm.sh/helm/v3/cmd/helm@v$HELM_VERSION")
 fi
 
 if [ ! -x "$BIN/metacontroller" ]; then
