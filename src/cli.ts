@@ -1,11 +1,10 @@
-/** The `atlas-metacontroller` command: serve | demo. */
+/**
+ * The `atlas-metacontroller` command: serve | sim | demo. Each subcommand loads only its own
+ * modules (dynamic imports), so `serve` in production never loads the simulator or the demo.
+ */
 import { flagHelp, UsageError } from './config/flags.js';
 import { VERSION } from './version.js';
-import { allDecorators, allKinds } from './kinds.js';
-import { runDemo, demoFlags } from './demo/demo.js';
 import { createLogger } from './server/logging.js';
-import { runSimulator, simFlags } from './sim/command.js';
-import { closeOnSignals, exitOnSignals, parseServeOptions, serveFlags, startHookServer } from './server/serve.js';
 
 const USAGE = `usage: atlas-metacontroller <command> [flags]
 
@@ -29,6 +28,8 @@ async function main(argv: string[]): Promise<void> {
   const wantsHelp = rest.includes('--help') || rest.includes('-h');
   switch (command) {
     case 'demo': {
+      const { runDemo, demoFlags } = await import('./demo/demo.js');
+      const { exitOnSignals } = await import('./server/serve.js');
       if (wantsHelp) {
         console.log(`usage: atlas-metacontroller demo [flags]\n\nflags (each also read from its env var):\n${flagHelp(demoFlags)}`);
         return;
@@ -38,16 +39,20 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'serve': {
+      const { closeOnSignals, parseServeOptions, serveFlags, startHookServer } = await import('./server/serve.js');
       if (wantsHelp) {
         console.log(`usage: atlas-metacontroller ${command} [flags]\n\nflags (each also read from its env var):\n${flagHelp(serveFlags)}`);
         return;
       }
       const options = parseServeOptions(rest, process.env);
+      const { allDecorators, allKinds } = await import('./kinds.js');
       const server = await startHookServer(options, allKinds(), undefined, allDecorators());
       closeOnSignals(server, options['shutdown-delay'], options['hook-timeout']);
       return;
     }
     case 'sim': {
+      const { runSimulator, simFlags } = await import('./sim/command.js');
+      const { exitOnSignals } = await import('./server/serve.js');
       if (wantsHelp) {
         console.log(`usage: atlas-metacontroller sim [flags]\n\nflags (each also read from its env var):\n${flagHelp(simFlags)}`);
         return;

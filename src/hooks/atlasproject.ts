@@ -7,6 +7,7 @@
  * 192.0.2.15/32 never flip-flop). A sync where nothing differs writes nothing to Atlas.
  */
 import { isIP } from 'node:net';
+import pLimit from 'p-limit';
 import { AtlasProjectSpec, ONE_ADDRESS_MESSAGE, type IpAccessListEntry } from '../api/atlasproject.js';
 import { API_VERSION, RESOURCE_POLICY_ANNOTATION } from '../api/common.js';
 import type { AccessListEntry, AtlasClient, Project } from '../atlas/client.js';
@@ -193,6 +194,17 @@ async function syncProject(ctx: HookContext): Promise<SyncResult> {
   }
   const atlas = ctx.atlas(creds.credentials);
 
+  // At steady state one read shows all there is to see: the access list of the recorded
+  // project, which also answers GROUP_NOT_FOUND (or NOT_IN_GROUP) if the project is gone.
+  const wasReady = conditions.get(PROJECT_CONDITIONS.project)?.status === 'True';
+  if (status.id && status.orgId && wasReady) {
+    const current = await atlas.accessList.list(status.id).catch((error: unknown) => {
+      if (error instanceof AtlasApiError && error.is('GROUP_NOT_FOUND', 'NOT_IN_GROUP')) return undefined;
+      throw error;
+    });
+    if (current) return finishProject(ctx, atlas, status, status.id, spec, current);
+  }
+
   let project: Project;
   try {
     const observed = await observeProject(atlas, status.id, spec.name);
@@ -211,22 +223,37 @@ async function syncProject(ctx: HookContext): Promise<SyncResult> {
   }
   status.id = project.id;
   status.orgId = project.orgId;
-  conditions.true(PROJECT_CONDITIONS.project);
+  return finishProject(ctx, atlas, status, project.id, spec, await atlas.accessList.list(project.id));
+}
 
-  const outcome = await syncAccessList(ctx, atlas, project.id, spec.projectIpAccessList ?? []);
+/** The project exists: its condition, then the access list step. */
+async function finishProject(
+  ctx: HookContext,
+  atlas: AtlasClient,
+  status: ProjectStatusFields,
+  groupId: string,
+  spec: AtlasProjectSpec,
+  current: AccessListEntry[],
+): Promise<SyncResult> {
+  ctx.conditions.true(PROJECT_CONDITIONS.project);
+  const outcome = await syncAccessList(ctx, atlas, groupId, spec.projectIpAccessList ?? [], current);
   if (outcome.expired.length > 0) status.expiredIpAccessList = outcome.expired;
   else delete status.expiredIpAccessList;
   return { status, children: [], ...(outcome.resyncAfterSeconds ? { resyncAfterSeconds: outcome.resyncAfterSeconds } : {}) };
 }
+
+/** Status reads of entries that may still be PENDING: at most this many at once per sync. */
+const STATUS_READS_AT_ONCE = 8;
 
 async function syncAccessList(
   ctx: HookContext,
   atlas: AtlasClient,
   groupId: string,
   spec: IpAccessListEntry[],
+  current: AccessListEntry[],
 ): Promise<{ expired: IpAccessListEntry[]; resyncAfterSeconds?: number }> {
   const { conditions } = ctx;
-  const plan = planAccessList(spec, await atlas.accessList.list(groupId), ctx.env.now());
+  const plan = planAccessList(spec, current, ctx.env.now());
   try {
     // Add before removing, so a rejected entry leaves what already works in place.
     if (plan.add.length > 0) await atlas.accessList.add(groupId, plan.add);
@@ -237,20 +264,17 @@ async function syncAccessList(
     // A rejected entry stays rejected until the spec changes; anything else is retried.
     return { expired: plan.expired, ...(isClientError(error) ? {} : { resyncAfterSeconds: RESYNC.atlasError }) };
   }
-  const changed = plan.add.length + plan.remove.length > 0;
+  // Only entries that may be PENDING need a status read: every one until the list was seen
+  // active, after that the ones this sync added (re-posting an active entry keeps it active).
   const wasActive = ctx.conditions.get(PROJECT_CONDITIONS.accessList)?.status === 'True';
-  if (changed || !wasActive) {
-    for (const key of plan.desiredKeys) {
-      const state = await atlas.accessList.status(groupId, key);
-      if (state !== 'ACTIVE') {
-        conditions.false(
-          PROJECT_CONDITIONS.accessList,
-          'ProjectIPAccessListNotActive',
-          `${key} IP Access List is not yet active, current state: ${state}`,
-        );
-        return { expired: plan.expired, resyncAfterSeconds: RESYNC.pending };
-      }
-    }
+  const existing = new Set(current.map((e) => accessListKey(e.cidrBlock ? { cidrBlock: e.cidrBlock } : e)));
+  const uncertain = wasActive ? plan.add.map(accessListKey).filter((key) => !existing.has(key)) : plan.desiredKeys;
+  const limit = pLimit(STATUS_READS_AT_ONCE);
+  const states = await Promise.all(uncertain.map((key) => limit(async () => ({ key, state: await atlas.accessList.status(groupId, key) }))));
+  const pending = states.find((s) => s.state !== 'ACTIVE');
+  if (pending) {
+    conditions.false(PROJECT_CONDITIONS.accessList, 'ProjectIPAccessListNotActive', `${pending.key} IP Access List is not yet active, current state: ${pending.state}`);
+    return { expired: plan.expired, resyncAfterSeconds: RESYNC.pending };
   }
   conditions.true(PROJECT_CONDITIONS.accessList);
   return { expired: plan.expired };

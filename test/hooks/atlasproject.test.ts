@@ -43,6 +43,31 @@ t.test('the seed workflow: Ready=False, the Atlas error for a bad address, Ready
   t.same(op.sim.control.state().projects[0]!.accessList, [{ cidrBlock: '192.0.2.15/32', ipAddress: '192.0.2.15', comment: 'IP address for Application Server A' }]);
 });
 
+t.test('steady state: one Atlas read per sync, whatever the number of entries', async (t) => {
+  const op = await startOperator(t, { provisionSeconds: 0 });
+  const p = project({ projectIpAccessList: Array.from({ length: 20 }, (_, i) => ({ ipAddress: `192.0.2.${i + 1}` })) });
+  await op.sync('atlasproject', p, [credentials]);
+  await op.sync('atlasproject', p, [credentials]);
+  t.equal(conditionsOf(p).Ready!.status, 'True');
+  op.sim.control.clearRequestCounts();
+  await op.sync('atlasproject', p, [credentials]);
+  const calls = Object.entries(op.sim.control.requestCounts()).filter(([, c]) => c.authenticated > 0);
+  t.same(calls.map(([route, c]) => `${route} ${c.authenticated}`), ['GET /api/atlas/v2/groups/:groupId/accessList 1'], 'the access list alone shows the project and its entries');
+  const before = p.status.id;
+  await atlasDeletesProject(op, before);
+  await op.sync('atlasproject', p, [credentials]);
+  t.not(p.status.id, before, 'a project deleted in Atlas is noticed on that one read…');
+  t.same(op.sim.control.state().projects.map((x) => x.id), [p.status.id], '…and created again, once');
+});
+
+async function atlasDeletesProject(op: Awaited<ReturnType<typeof startOperator>>, id: string) {
+  const { AtlasHttp } = await import('../../src/atlas/http.js');
+  const { AtlasClient } = await import('../../src/atlas/client.js');
+  const http = new AtlasHttp({ baseUrl: op.sim.url, readCacheMs: 0 });
+  await new AtlasClient(http, { credentials: (await import('../helpers/sim.js')).demoKey }).projects.delete(id);
+  await http.close();
+}
+
 t.test('steady state: no Atlas writes, byte-identical answers', async (t) => {
   const op = await startOperator(t, { provisionSeconds: 0 });
   const p = project({ projectIpAccessList: [{ ipAddress: '192.0.2.15' }, { cidrBlock: '203.0.113.0/24' }] });
@@ -102,12 +127,17 @@ t.test('reasons say what failed: a failed read is no failed create, and Ready Fa
   await op.sync('atlasproject', p, [credentials]);
   t.equal(conditionsOf(p).Ready!.status, 'True');
 
+  // Not Ready yet (as after a restart of the official operator's status), so the project is read first.
+  const conditionsBefore = p.status.conditions;
+  p.status.conditions = [];
   op.sim.control.injectFault({ route: '/api/atlas/v2/groups/:groupId', method: 'GET', kind: 'error', status: 500, count: 4 });
   await op.sync('atlasproject', p, [credentials]);
   t.match(conditionsOf(p).ProjectReady, { status: 'False', reason: 'InternalError', message: /^GET .*\/groups\/[a-f0-9]{24}: 500 \(request "UNEXPECTED_ERROR"\)/ }, 'reading the existing project failed');
   op.sim.control.clearFaults();
+  p.status.conditions = conditionsBefore;
 
-  op.sim.control.injectFault({ route: '/api/atlas/v2/groups/:groupId/accessList', method: 'GET', kind: 'rate-limit', retryAfterSeconds: 120, count: 4 });
+  op.sim.control.injectFault({ route: '/api/atlas/v2/groups/:groupId/accessList/:entryValue/status', method: 'GET', kind: 'rate-limit', retryAfterSeconds: 120, count: 4 });
+  p.spec.projectIpAccessList = [{ ipAddress: '192.0.2.15' }, { ipAddress: '192.0.2.99' }];
   const limited = await op.sync('atlasproject', p, [credentials]);
   const c = conditionsOf(p);
   t.match(c.ProjectReady, { status: 'True' }, 'the project step succeeded');
