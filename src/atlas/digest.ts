@@ -65,6 +65,8 @@ export function digestAuthorization(options: {
 export class DigestSession {
   private challenge: DigestChallenge | undefined;
   private nc = 0;
+  /** A request out to learn the first challenge: concurrent first calls wait for it. */
+  private learning: { promise: Promise<void>; done: () => void } | undefined;
 
   constructor(
     private readonly username: string,
@@ -95,6 +97,24 @@ export class DigestSession {
     if (!challenge) return false;
     this.challenge = challenge;
     this.nc = 0;
+    this.learning?.done();
     return true;
+  }
+
+  /**
+   * For a call with no challenge to answer yet: wait for one another call is already
+   * fetching, or become the one that fetches it (call the returned function when done).
+   */
+  async learn(): Promise<(() => void) | undefined> {
+    if (this.challenge || !this.reuseNonce) return undefined;
+    if (this.learning) {
+      await this.learning.promise;
+      return undefined;
+    }
+    let done!: () => void;
+    const promise = new Promise<void>((resolve) => (done = resolve));
+    const learning = { promise, done: () => { if (this.learning === learning) this.learning = undefined; done(); } };
+    this.learning = learning;
+    return learning.done;
   }
 }

@@ -25,6 +25,8 @@ export interface AtlasHttpOptions {
   maxAttempts?: number;
   userAgent?: string;
   dispatcher?: Dispatcher;
+  /** Keep-alive connections per origin; default 20. */
+  connections?: number;
 }
 
 /** Everything a single call needs beyond the request itself. */
@@ -72,7 +74,7 @@ export class AtlasHttp {
   readonly cache: ReadCache;
 
   constructor(private readonly options: AtlasHttpOptions) {
-    this.agent = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 16 });
+    this.agent = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: options.connections ?? 20 });
     this.cache = new ReadCache(options.readCacheMs ?? 2_000);
   }
 
@@ -159,17 +161,23 @@ export class AtlasHttp {
       return this.result<T>(request, await this.send(request, uri, ctx, `Bearer ${await this.token(credentials, ctx)}`));
     }
     const session = this.digestSession(credentials);
+    // Concurrent first calls share one challenge instead of each paying for its own.
+    const learned = await session.learn();
     let authorization = session.authorize(request.method, uri);
     // A 401 to a nonce we held (missing, stale or forgotten by the server) earns one fresh
     // challenge; a 401 to the answer of a fresh challenge means the key itself is wrong.
     let fresh = false;
-    for (;;) {
-      const response = await this.send(request, uri, ctx, authorization);
-      if (response.status !== 401 || fresh || !session.accept(response.headers['www-authenticate'] as string)) {
-        return this.result<T>(request, response);
+    try {
+      for (;;) {
+        const response = await this.send(request, uri, ctx, authorization);
+        if (response.status !== 401 || fresh || !session.accept(response.headers['www-authenticate'] as string)) {
+          return this.result<T>(request, response);
+        }
+        authorization = session.authorize(request.method, uri);
+        fresh = true;
       }
-      authorization = session.authorize(request.method, uri);
-      fresh = true;
+    } finally {
+      learned?.();
     }
   }
 

@@ -44,6 +44,12 @@ export const serveFlags = {
     defaultText: '2s',
     parse: parseDuration,
   },
+  'atlas-connections': {
+    env: 'ATLAS_CONNECTIONS',
+    help: 'keep-alive connections to Atlas (per Atlas domain); size it to the hook concurrency (Metacontroller workers × controllers)',
+    default: 20,
+    parse: parsers.positiveInteger,
+  },
   'operator-namespace': {
     env: 'OPERATOR_NAMESPACE',
     help: 'namespace of the global credentials Secret (set by the downward API in deploy/)',
@@ -144,6 +150,7 @@ export async function startHookServer(
     logger,
     metrics: createAtlasMetrics(metrics.registry),
     readCacheMs: options['atlas-read-cache'],
+    connections: options['atlas-connections'],
   });
   const server = buildHookServer({
     logger,

@@ -158,6 +158,13 @@ t.test('a call that joins another\'s in-flight read keeps its own budget', async
   t.same(h.sim.control.requestCounts()['GET /api/atlas/v2/groups/:groupId/accessList'], { requests: 1, authenticated: 1 }, 'from the one shared request');
 });
 
+t.test('concurrent first calls of a key share one digest challenge', async (t) => {
+  const h = await startSimHarness(t);
+  const atlas = h.client();
+  await Promise.all(Array.from({ length: 20 }, (_, i) => atlas.projects.getByName(`p${i}`)));
+  t.same(h.sim.control.requestCounts()['GET /api/atlas/v2/groups/byName/:groupName'], { requests: 21, authenticated: 20 }, 'one challenge, then 20 answered calls');
+});
+
 t.test('path segments are escaped as the Go clients escape them', async (t) => {
   t.equal(pathSegment('10.0.0.0/24'), '10.0.0.0%2F24');
   t.equal(pathSegment('$external'), '$external');
