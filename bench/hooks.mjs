@@ -1,0 +1,124 @@
+// The hook server against a bare fastify echo of the same payloads, each as its own process,
+// A/B alternated, at concurrency 1 and 64: requests per second, p50 and p99, server CPU per
+// request (from the server process's own /proc counters), its RSS idle and at peak, the
+// ratios, and the Atlas calls per steady-state sync (read cache off: at Metacontroller's
+// spacing, 300 s between a parent's syncs, no read is ever served from a 2 s cache).
+// Also spawn → listening for both. Linux only (/proc). Run: npm run bench:hooks
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
+import { DEMO_ORG } from '../dist/sim/server.js';
+import { percentile, startSimProcess } from './sim-process.mjs';
+
+const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 200);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 4000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const bin = fileURLToPath(new URL('../bin/atlas-metacontroller.js', import.meta.url));
+const echo = fileURLToPath(new URL('./echo-server.mjs', import.meta.url));
+const TICK_MS = 10; // USER_HZ 100
+
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+const rssMiB = (pid, field) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`${field}:\\s+(\\d+)`))[1]) / 1024;
+
+async function startServer(args, ready) {
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = ready.exec(out);
+      if (match) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+  const spawnMs = performance.now() - started;
+  child.stdout.resume();
+  await new Promise((resolve) => setTimeout(resolve, 1000)); // settle before idle RSS
+  return { child, url, spawnMs, idleRss: rssMiB(child.pid, 'VmRSS'), stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGKILL'); }) };
+}
+
+const b64 = (s) => Buffer.from(s).toString('base64');
+const keys = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'keys', namespace: 'bench' }, data: { orgId: b64(DEMO_ORG.id), publicApiKey: b64(DEMO_ORG.publicKey), privateApiKey: b64(DEMO_ORG.privateKey) } };
+
+async function load(pool, path, bodies, concurrency) {
+  const latencies = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < REQUESTS) {
+      const body = bodies[next++ % bodies.length];
+      const t0 = performance.now();
+      const res = await pool.request({ path, method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      await res.body.dump();
+      if (res.statusCode !== 200) throw new Error(`${path} answered ${res.statusCode}`);
+      latencies.push(performance.now() - t0);
+    }
+  }));
+  latencies.sort((a, b) => a - b);
+  return { seconds: (performance.now() - started) / 1000, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+const sim = await startSimProcess(['--provision-seconds', '0']);
+// BENCH_PROFILE=dir writes a CPU profile of the hook server there.
+const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+const hooks = await startServer([...profile, bin, 'serve', '--port', '0', '--host', '127.0.0.1', '--atlas-domain', sim.url, '--atlas-read-cache', '0', '--log-level', 'info'], /"url":"(http:\/\/[^"]+)".*"hook server listening"/);
+const bare = await startServer([echo], /"url":"(http:\/\/[^"]+)"/);
+try {
+  const hooksPool = new Pool(hooks.url, { connections: 64 });
+  const barePool = new Pool(bare.url, { connections: 64 });
+  // Ready projects, with the status Metacontroller would send back.
+  const parents = Array.from({ length: PROJECTS }, (_, i) => ({
+    apiVersion: 'atlas.mongodb.com/v1', kind: 'AtlasProject', metadata: { name: `p${i}`, namespace: 'bench', uid: `u${i}`, generation: 1 },
+    spec: { name: `bench-${i}`, connectionSecretRef: { name: 'keys' }, projectIpAccessList: [{ ipAddress: `10.0.${i >> 8}.${i & 255}` }] },
+  }));
+  for (let round = 0; round < 3; round++) {
+    for (const parent of parents) {
+      const res = await hooksPool.request({ path: '/hooks/atlasproject/sync', method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ parent, related: { 'Secret.v1': { 'bench/keys': keys } }, children: {} }) });
+      parent.status = (await res.body.json()).status;
+    }
+  }
+  const ready = parents.filter((p) => p.status.conditions[0].status === 'True').length;
+  const bodies = parents.map((parent) => JSON.stringify({ controller: {}, parent, related: { 'Secret.v1': { 'bench/keys': keys } }, children: {}, finalizing: false }));
+  await (await fetch(`${sim.url}/__sim/requests`, { method: 'DELETE' })).text();
+  console.log(`bench:hooks — ${ready}/${PROJECTS} Ready AtlasProjects, ${REQUESTS} requests per run, ${ROUNDS} A/B rounds, ${(await import('node:os')).cpus().length} cores`);
+  const totals = {};
+  let hookRequests = 0;
+  for (const concurrency of [1, 64]) {
+    const acc = { hooks: { cpu: 0, seconds: 0, p50: [], p99: [] }, bare: { cpu: 0, seconds: 0, p50: [], p99: [] } };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, server, pool, path] of [['hooks', hooks, hooksPool, '/hooks/atlasproject/sync'], ['bare', bare, barePool, '/echo']]) {
+        const before = cpuMs(server.child.pid);
+        const r = await load(pool, path, bodies, concurrency);
+        acc[name].cpu += cpuMs(server.child.pid) - before;
+        acc[name].seconds += r.seconds;
+        acc[name].p50.push(r.p50);
+        acc[name].p99.push(r.p99);
+        if (name === 'hooks') hookRequests += REQUESTS;
+      }
+    }
+    const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    for (const name of ['hooks', 'bare']) {
+      const a = acc[name];
+      totals[`${name}${concurrency}`] = a.cpu / (REQUESTS * ROUNDS);
+      console.log(`  c=${String(concurrency).padStart(2)} ${name.padEnd(5)}: ${Math.round((REQUESTS * ROUNDS) / a.seconds)} req/s, p50 ${median(a.p50).toFixed(2)} ms, p99 ${median(a.p99).toFixed(2)} ms, server CPU ${(a.cpu / (REQUESTS * ROUNDS)).toFixed(3)} ms/request`);
+    }
+    console.log(`  c=${String(concurrency).padStart(2)} ratio: hooks/bare CPU per request ${(totals[`hooks${concurrency}`] / totals[`bare${concurrency}`]).toFixed(2)}×`);
+  }
+  const counts = await (await fetch(`${sim.url}/__sim/requests`)).json();
+  const atlasCalls = Object.values(counts).reduce((n, c) => n + c.authenticated, 0);
+  const writes = Object.entries(counts).filter(([k]) => !k.startsWith('GET ')).reduce((n, [, c]) => n + c.authenticated, 0);
+  console.log(`  Atlas calls per steady-state project sync: ${(atlasCalls / hookRequests).toFixed(2)} (${Object.keys(counts).join(', ')}); writes: ${writes}`);
+  console.log(`  RSS: hooks idle ${hooks.idleRss.toFixed(0)} MiB, peak ${rssMiB(hooks.child.pid, 'VmHWM').toFixed(0)} MiB; bare idle ${bare.idleRss.toFixed(0)} MiB, peak ${rssMiB(bare.child.pid, 'VmHWM').toFixed(0)} MiB`);
+  console.log(`  spawn → listening: hooks ${hooks.spawnMs.toFixed(0)} ms, bare ${bare.spawnMs.toFixed(0)} ms (${(hooks.spawnMs / bare.spawnMs).toFixed(2)}×)`);
+  await hooksPool.close();
+  await barePool.close();
+} finally {
+  await (profile.length ? new Promise((r) => { hooks.child.once('exit', r); hooks.child.kill('SIGINT'); }) : hooks.stop());
+  await bare.stop();
+  await sim.stop();
+}
