@@ -104,12 +104,13 @@ export function buildBinaries(): Binaries {
   const binary = fromEnv || join(bin, 'metacontroller');
   const crds = fromEnv ? (process.env.E2E_METACONTROLLER_CRDS ?? '') : join(bin, '..', 'metacontroller-crds-v1.yaml');
   if (existsSync(binary) && existsSync(crds)) return { bin, metacontroller: { binary, crds } };
+  if (fromEnv) return { bin, metacontroller: { unavailable: `$E2E_METACONTROLLER_BIN (${fromEnv}) or $E2E_METACONTROLLER_CRDS (${crds || 'unset'}) does not exist` } };
   const reason = join(bin, '..', 'metacontroller.unavailable');
-  const why = existsSync(reason) ? readFileSync(reason, 'utf8').trim() : 'not found';
+  const proxy = existsSync(reason) ? `the module proxy answered: ${readFileSync(reason, 'utf8').trim()}` : 'the module proxy was not asked';
   return {
     bin,
     metacontroller: {
-      unavailable: `no Metacontroller binary at $E2E_METACONTROLLER_BIN (with $E2E_METACONTROLLER_CRDS) or ${join(bin, 'metacontroller')} (with ${join(bin, '..', 'metacontroller-crds-v1.yaml')}); the module proxy: ${why}`,
+      unavailable: `no Metacontroller binary at $E2E_METACONTROLLER_BIN (with $E2E_METACONTROLLER_CRDS) nor at ${binary} (with ${crds}); ${proxy}`,
     },
   };
 }
