@@ -46,7 +46,7 @@ async function main(argv: string[]): Promise<void> {
       }
       const options = parseServeOptions(rest, process.env);
       const { allDecorators, allKinds } = await import('./kinds.js');
-      const server = await startHookServer(options, allKinds(), undefined, allDecorators());
+      const server = await startHookServer(options, allKinds(), undefined, { decorators: allDecorators() });
       closeOnSignals(server, options['shutdown-delay'], options['hook-timeout']);
       return;
     }

@@ -40,7 +40,8 @@ export async function runDemo(argv: string[], env: NodeJS.ProcessEnv, print: (li
   // Access-list activation takes a minute, a cluster ten, in simulated time.
   const sim = await startSimulator({ port: values['sim-port'], provisionSeconds: 600 });
   const serve = parseServeOptions(['--port', String(values.port), '--host', '127.0.0.1', '--atlas-domain', sim.url, '--atlas-read-cache', '0'], {});
-  const hooks = await startHookServer(serve, allKinds(), createLogger(values['log-level']));
+  // One clock: the hooks see the simulator's time, so the resync schedule and expiry show.
+  const hooks = await startHookServer(serve, allKinds(), createLogger(values['log-level']), { now: () => new Date(sim.control.now()) });
   const objects = loadManifests(examplesDir);
   const driver = new MetacontrollerDriver({ hooksUrl: hooks.url, objects, advance: (s) => sim.control.advance(s), print });
 

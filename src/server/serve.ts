@@ -132,7 +132,8 @@ export async function startHookServer(
   options: ServeOptions,
   kinds: KindController[],
   logger: Logger = createLogger(options['log-level']),
-  decorators: DecoratorKind[] = [],
+  /** The DecoratorControllers to serve, and the clock (tests and the demo pass the simulator's). */
+  extras: { decorators?: DecoratorKind[]; now?: () => Date } = {},
 ): Promise<RunningHookServer> {
   const identity = operatorIdentity({
     namespace: options['operator-namespace'],
@@ -155,12 +156,12 @@ export async function startHookServer(
   const server = buildHookServer({
     logger,
     kinds,
-    decorators,
+    decorators: extras.decorators ?? [],
     metrics,
     hookTimeoutMs,
     hookBudgetMs: options['hook-budget'] ?? Math.floor(hookTimeoutMs * 0.8),
     bodyLimitBytes: options['body-limit'],
-    env: { identity, atlasHttp, now: () => new Date() },
+    env: { identity, atlasHttp, now: extras.now ?? (() => new Date()) },
     ...(tls ? { https: tls.serverOptions() } : {}),
     ...(bearerToken ? { bearerToken } : {}),
   });

@@ -57,6 +57,8 @@ export interface SimControl {
   reset(): void;
   /** Move the simulator clock forward; returns the new time (ms since the epoch). */
   advance(seconds: number): number;
+  /** The simulator's time (ms since the epoch): hooks under test take theirs from it. */
+  now(): number;
   injectFault(fault: FaultSpec): void;
   clearFaults(): void;
   requestCounts(): ReturnType<FaultsAndCounts['counted']>;
@@ -191,6 +193,7 @@ export function buildSimulator(options: SimulatorOptions = {}): { app: FastifyIn
       clock.reset();
     },
     advance: (seconds) => clock.advance(seconds),
+    now: () => clock.now(),
     injectFault: (fault) => faults.inject(fault),
     clearFaults: () => faults.clearFaults(),
     requestCounts: () => faults.counted(),

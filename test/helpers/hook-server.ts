@@ -15,7 +15,7 @@ export interface TestHookServer extends RunningHookServer {
 export async function startTestHookServer(
   kinds: KindController[],
   args: string[] = [],
-  decorators: DecoratorKind[] = [],
+  extras: { decorators?: DecoratorKind[]; now?: () => Date } = {},
 ): Promise<TestHookServer> {
   const lines: string[] = [];
   const sink = new Writable({
@@ -25,7 +25,7 @@ export async function startTestHookServer(
     },
   });
   const options = parseServeOptions(['--port', '0', '--host', '127.0.0.1', ...args], {});
-  const server = await startHookServer(options, kinds, createLogger('debug', sink), decorators);
+  const server = await startHookServer(options, kinds, createLogger('debug', sink), extras);
   return {
     ...server,
     logText: () => lines.join(''),

@@ -179,7 +179,7 @@ t.test('not Ready while an AtlasCluster of the project is not in Atlas yet', asy
   const res = await w.settle(u);
   t.match(conditionsOf(u).DatabaseUserReady, { status: 'False', reason: 'DatabaseUserConnectionSecretsNotCreated', message: 'Waiting for clusters to get created/updated: third-cluster' });
   t.equal(res.children.length, 2, 'the clusters that exist have their Secrets meanwhile');
-  t.equal(res.resyncAfterSeconds, 10);
+  t.equal(res.resyncAfterSeconds, 30, 'the user has been waiting two minutes (settle advanced the one clock): look again less often');
   await w.atlas.clusters.create(w.groupId, M10('third-cluster'));
   w.op.sim.control.advance(120);
   const ready = await w.settle(u);
@@ -254,7 +254,10 @@ t.test('expiry removes the user and its Secrets, without retries', async (t) => 
   const w = await world(t);
   const u = user();
   await w.settle(u);
-  u.spec.deleteAfterDate = new Date(Date.now() - 60_000).toISOString();
+  u.spec.deleteAfterDate = new Date(w.op.sim.control.now() + 60_000).toISOString();
+  await w.sync(u);
+  t.equal(w.users().length, 1, 'not expired yet');
+  w.op.sim.control.advance(61);
   const res = await w.sync(u);
   t.match(conditionsOf(u).DatabaseUserReady, { reason: 'DatabaseUserExpired', message: 'The database user is expired and has been removed from Atlas' });
   t.same(res.children, []);

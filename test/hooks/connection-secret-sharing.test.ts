@@ -27,7 +27,7 @@ function source(ns: string, name: string, password: string, shareWith: string[])
 }
 
 async function server(t: Test) {
-  const s = await startTestHookServer(allKinds(), [], allDecorators());
+  const s = await startTestHookServer(allKinds(), [], { decorators: allDecorators() });
   t.teardown(() => s.shutdown());
   const call = async (hook: string, object: Obj, related: Obj[] = [], attachments: Obj[] = []) => {
     const res = await s.post(`${ROUTE}/${hook}`, { controller: {}, object, related: objectMap(...related), attachments: objectMap(...attachments), finalizing: hook === 'finalize' });
