@@ -13,6 +13,17 @@ import { buildSimulator, DEMO_ORG } from '../../src/sim/server.js';
 import { demoKey } from '../helpers/sim.js';
 import { SPEC_PATH, SpecValidator, skipWithoutSpec } from '../helpers/shared.js';
 
+/** The simulator listening on loopback, and a client for it that never retries; both closed on teardown. */
+async function listenWithClient(t: { teardown(fn: () => Promise<void>): void }, app: ReturnType<typeof buildSimulator>['app']): Promise<AtlasHttp> {
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const http = new AtlasHttp({ baseUrl: url, readCacheMs: 0, maxAttempts: 1 });
+  t.teardown(async () => {
+    await http.close();
+    await app.close();
+  });
+  return http;
+}
+
 interface Seen {
   method: string;
   route: string;
@@ -35,12 +46,7 @@ t.test('simulator responses validate against spec.yaml', { skip: skipWithoutSpec
     }
     return payload;
   });
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  const http = new AtlasHttp({ baseUrl: url, readCacheMs: 0, maxAttempts: 1 });
-  t.teardown(async () => {
-    await http.close();
-    await app.close();
-  });
+  const http = await listenWithClient(t, app);
   const atlas = new AtlasClient(http, { credentials: demoKey });
   const ignore = (p: Promise<unknown>) => p.catch(() => undefined);
   const call = (method: 'GET' | 'PATCH' | 'POST', path: string, version: string, body?: unknown) =>
@@ -153,12 +159,7 @@ t.test('the simulator serves exactly the versions spec.yaml lists, for every rou
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD' && route.url.startsWith('/api/atlas/v2')) routes.push({ method, url: route.url });
   });
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  const http = new AtlasHttp({ baseUrl: url, readCacheMs: 0, maxAttempts: 1 });
-  t.teardown(async () => {
-    await http.close();
-    await app.close();
-  });
+  const http = await listenWithClient(t, app);
   // Real objects behind every path, so each answer is about the version, not a missing id.
   const atlas = new AtlasClient(http, { credentials: demoKey });
   const { id } = await atlas.projects.create({ name: 'Versions', orgId: DEMO_ORG.id });
