@@ -236,8 +236,8 @@ function declaredClusters(ctx: HookContext): string[] {
       return ref.namespace === user.namespace && ref.name === user.name;
     })
     .flatMap((cluster) => {
-      const name = (cluster.spec as { name?: unknown } | undefined)?.name;
-      return typeof name === 'string' && name ? [name] : [];
+      const name = stringAt(cluster.spec, 'name');
+      return name ? [name] : [];
     });
 }
 

@@ -132,6 +132,8 @@ export interface AccessListPlan {
   add: AccessListEntry[];
   remove: string[];
   desiredKeys: string[];
+  /** Keys of the added entries Atlas does not hold yet: the only ones that can be PENDING once the list was active. */
+  newKeys: string[];
   expired: IpAccessListEntry[];
 }
 
@@ -148,7 +150,8 @@ export function planAccessList(spec: IpAccessListEntry[], current: AccessListEnt
     })
     .map(atlasEntry);
   const remove = [...currentByKey.keys()].filter((key) => !desiredKeys.includes(key));
-  return { add, remove, desiredKeys, expired };
+  const newKeys = add.map(accessListKey).filter((key) => !currentByKey.has(key));
+  return { add, remove, desiredKeys, newKeys, expired };
 }
 
 function observedStatus(ctx: HookContext): ProjectStatusFields {
@@ -267,8 +270,7 @@ async function syncAccessList(
   // Only entries that may be PENDING need a status read: every one until the list was seen
   // active, after that the ones this sync added (re-posting an active entry keeps it active).
   const wasActive = ctx.conditions.get(PROJECT_CONDITIONS.accessList)?.status === 'True';
-  const existing = new Set(current.map((e) => accessListKey(e.cidrBlock ? { cidrBlock: e.cidrBlock } : e)));
-  const uncertain = wasActive ? plan.add.map(accessListKey).filter((key) => !existing.has(key)) : plan.desiredKeys;
+  const uncertain = wasActive ? plan.newKeys : plan.desiredKeys;
   const limit = pLimit(STATUS_READS_AT_ONCE);
   const states = await Promise.all(uncertain.map((key) => limit(async () => ({ key, state: await atlas.accessList.status(groupId, key) }))));
   const pending = states.find((s) => s.state !== 'ACTIVE');

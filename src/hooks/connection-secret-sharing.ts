@@ -17,13 +17,12 @@
 import type { KubeObject, ObjectMap, RelatedResourceRule } from './contract.js';
 import type { DecoratorKind } from './kind.js';
 import { groupKey } from './contract.js';
-import { normalizeIdentifier } from './connection-secrets.js';
+import { CONNECTION_SECRET_LABEL, normalizeIdentifier } from './connection-secrets.js';
 
 export const SHARE_ANNOTATION = 'atlas.mongodb.com/share-connection-secrets-with';
 export const RECEIVE_LABEL = 'atlas.mongodb.com/receive-connection-secrets';
 /** `share-to.atlas.mongodb.com/<namespace>: "true"` on a source: a label selector can match it. */
 export const SHARE_LABEL_PREFIX = 'share-to.atlas.mongodb.com/';
-const CONNECTION_SECRET_LABEL = 'atlas.mongodb.com/cluster-name';
 const SHARED_FROM_LABEL = 'atlas.mongodb.com/shared-from-namespace';
 const SHARED_FROM_ANNOTATION = 'atlas.mongodb.com/shared-from';
 

@@ -27,6 +27,9 @@ export function normalizeLabelValue(value: string): string {
     .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
 }
 
+/** The label every connection Secret carries, and no credentials Secret does. */
+export const CONNECTION_SECRET_LABEL = 'atlas.mongodb.com/cluster-name';
+
 export function connectionSecretName(projectName: string, clusterName: string, username: string): string {
   return normalizeIdentifier(`${normalizeIdentifier(projectName)}-${normalizeIdentifier(clusterName)}-${normalizeIdentifier(username)}`);
 }
@@ -71,7 +74,7 @@ export function connectionSecret(options: {
       name: connectionSecretName(options.projectName, options.clusterName, username),
       namespace: options.namespace,
       labels: {
-        'atlas.mongodb.com/cluster-name': normalizeLabelValue(options.clusterName),
+        [CONNECTION_SECRET_LABEL]: normalizeLabelValue(options.clusterName),
         'atlas.mongodb.com/project-id': options.projectId,
         'atlas.mongodb.com/type': 'credentials',
       },

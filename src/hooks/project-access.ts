@@ -12,10 +12,9 @@ import { API_VERSION } from '../api/common.js';
 import type { OperatorIdentity } from '../config/identity.js';
 import { relatedObject, stringAt, type KubeObject, type ObjectMap, type RelatedResourceRule } from './contract.js';
 import { credentialsFrom, projectCredentialsRef, secretRule, type CredentialsResult } from './credentials.js';
+import { CONNECTION_SECRET_LABEL } from './connection-secrets.js';
 import { ACCESS_NOT_CONFIGURED, organizationMismatch } from './identity.js';
 
-/** The label every connection Secret carries and no credentials Secret does. */
-const CONNECTION_SECRET_LABEL = 'atlas.mongodb.com/cluster-name';
 
 export function projectRefOf(parent: KubeObject): { namespace: string; name: string } {
   return {

@@ -142,15 +142,7 @@ function registerKind(
   metrics: HookMetrics,
 ): void {
   const base = `/hooks/${controller.route}`;
-  const checkParent = (parent: { kind: string; apiVersion: string }) => {
-    const { kind, apiVersion } = parent;
-    if (kind !== controller.kind || apiVersion !== controller.apiVersion) {
-      throw badRequest(
-        `/parent/kind`,
-        `parent is ${truncate(kind)} ${truncate(apiVersion)}, but ${base} serves ${controller.kind} ${controller.apiVersion}`,
-      );
-    }
-  };
+  const checkParent = (parent: { kind: string; apiVersion: string }) => checkKind(parent, '/parent', controller, `${base} serves`);
 
   app.post(
     `${base}/customize`,
@@ -192,11 +184,8 @@ function registerKind(
 
 function registerDecorator(app: HookApp, decorator: DecoratorKind, metrics: HookMetrics): void {
   const base = `/hooks/${decorator.route}`;
-  const checkTarget = (target: { kind: string; apiVersion: string }, field: string) => {
-    if (target.kind !== decorator.targetKind || target.apiVersion !== decorator.targetApiVersion) {
-      throw badRequest(`${field}/kind`, `${field.slice(1)} is ${truncate(target.kind)} ${truncate(target.apiVersion)}, but ${base} decorates ${decorator.targetKind} ${decorator.targetApiVersion}`);
-    }
-  };
+  const decorates = { kind: decorator.targetKind, apiVersion: decorator.targetApiVersion };
+  const checkTarget = (object: { kind: string; apiVersion: string }, field: string) => checkKind(object, field, decorates, `${base} decorates`);
   const observe = (hook: string, started: number, outcome: string, target: KubeObject, log: FastifyRequest['log']) => {
     const seconds = (performance.now() - started) / 1000;
     metrics.hookDuration.observe({ kind: decorator.route, hook }, seconds);
@@ -228,6 +217,12 @@ function registerDecorator(app: HookApp, decorator: DecoratorKind, metrics: Hook
       return answer;
     });
   }
+}
+
+/** A 400 naming `<field>/kind` unless the object is of the kind the route is for. */
+function checkKind(object: { kind: string; apiVersion: string }, field: string, want: { kind: string; apiVersion: string }, route: string): void {
+  if (object.kind === want.kind && object.apiVersion === want.apiVersion) return;
+  throw badRequest(`${field}/kind`, `${field.slice(1)} is ${truncate(object.kind)} ${truncate(object.apiVersion)}, but ${route} ${want.kind} ${want.apiVersion}`);
 }
 
 function logHookCall(log: Logger, outcome: Outcome, seconds: number, atlasCalls: number, error: unknown): void {

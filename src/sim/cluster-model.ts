@@ -204,6 +204,17 @@ interface LegacyRegion {
   readOnlyNodes?: number;
 }
 
+/** Runs of identical specs (shards) folded into one with numShards, as 2023-02-01 and 2023-01-01 show them. */
+function foldShards(specs: ReplicationSpec[]): Array<{ spec: ReplicationSpec; numShards: number; index: number }> {
+  const groups: Array<{ spec: ReplicationSpec; numShards: number; index: number }> = [];
+  specs.forEach((spec, index) => {
+    const last = groups.at(-1);
+    if (last && JSON.stringify(last.spec) === JSON.stringify(spec)) last.numShards += 1;
+    else groups.push({ spec, numShards: 1, index });
+  });
+  return groups;
+}
+
 /** The legacy view of a stored doc: what a 2023-01-01 GET shows of it. */
 function legacyOf(doc: ClusterDoc): Json {
   const first = doc.replicationSpecs[0]!;
@@ -218,12 +229,7 @@ function legacyOf(doc: ClusterDoc): Json {
         { analyticsNodes: r.analyticsSpecs?.nodeCount ?? 0, electableNodes: r.electableSpecs?.nodeCount ?? (tenant ? 3 : 0), priority: r.priority ?? 7, readOnlyNodes: r.readOnlySpecs?.nodeCount ?? 0 },
       ]),
     );
-  const groups: Array<{ spec: ReplicationSpec; numShards: number; index: number }> = [];
-  doc.replicationSpecs.forEach((spec, index) => {
-    const last = groups.at(-1);
-    if (last && JSON.stringify(last.spec) === JSON.stringify(spec)) last.numShards += 1;
-    else groups.push({ spec, numShards: 1, index });
-  });
+  const groups = foldShards(doc.replicationSpecs);
   return {
     providerSettings: tenant
       ? { backingProviderName: top.backingProviderName, instanceSizeName: electable.instanceSize, providerName: 'TENANT', regionName: top.regionName }
@@ -376,12 +382,7 @@ function render20240805(base: string, cluster: ClusterRecord): Json {
 function render20230201(base: string, cluster: ClusterRecord): Json {
   const out = common(base, cluster);
   for (const key of ['redactClientLogData', 'retainBackups']) delete out[key];
-  const groups: Array<{ spec: ReplicationSpec; numShards: number; index: number }> = [];
-  cluster.doc.replicationSpecs.forEach((spec, index) => {
-    const last = groups.at(-1);
-    if (last && JSON.stringify(last.spec) === JSON.stringify(spec)) last.numShards += 1;
-    else groups.push({ spec, numShards: 1, index });
-  });
+  const groups = foldShards(cluster.doc.replicationSpecs);
   let diskSizeGB: number | undefined;
   out.replicationSpecs = groups.map(({ spec, numShards, index }) => ({
     id: cluster.specIds[index]?.id,
