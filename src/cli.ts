@@ -45,7 +45,7 @@ async function main(argv: string[]): Promise<void> {
         return;
       }
       const options = parseServeOptions(rest, process.env);
-      const { allDecorators, allKinds } = await import('./kinds.js');
+      const { allDecorators, allKinds } = await import('./kinds/index.js');
       const server = await startHookServer(options, allKinds(), undefined, { decorators: allDecorators() });
       closeOnSignals(server, options['shutdown-delay'], options['hook-timeout']);
       return;

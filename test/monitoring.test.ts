@@ -5,7 +5,7 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { allKinds } from '../src/kinds.js';
+import { allKinds } from '../src/kinds/index.js';
 import { startTestHookServer } from './helpers/hook-server.js';
 
 const file = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');

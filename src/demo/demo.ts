@@ -5,8 +5,8 @@
  * resyncAfterSeconds, so a cluster's ten minutes of provisioning pass at once.
  */
 import { parseFlags, parsers, type FlagSpecs } from '../config/flags.js';
-import type { KubeObject } from '../hooks/contract.js';
-import { allKinds } from '../kinds.js';
+import type { KubeObject } from '../kernel/contract.js';
+import { allKinds } from '../kinds/index.js';
 import { createLogger } from '../server/logging.js';
 import { parseServeOptions, startHookServer } from '../server/serve.js';
 import { startSimulator } from '../sim/server.js';

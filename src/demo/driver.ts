@@ -4,8 +4,8 @@
  * round, moving the simulator's clock forward by resyncAfterSeconds instead of waiting.
  */
 import { request } from 'undici';
-import type { Condition } from '../hooks/conditions.js';
-import type { KubeObject, RelatedResourceRule } from '../hooks/contract.js';
+import type { Condition } from '../kernel/conditions.js';
+import type { KubeObject, RelatedResourceRule } from '../kernel/contract.js';
 import { objectMap, relatedFor } from './objects.js';
 
 export interface HookPayload {

@@ -4,7 +4,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import type { KubeObject, ObjectMap, RelatedResourceRule } from '../hooks/contract.js';
+import type { KubeObject, ObjectMap, RelatedResourceRule } from '../kernel/contract.js';
 
 export function loadManifests(dir: URL): KubeObject[] {
   return readdirSync(dir)

@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { operatorIdentity } from '../config/identity.js';
-import { allKinds } from '../kinds.js';
+import { allKinds } from '../kinds/index.js';
 import { loadManifests, objectMap, relatedFor } from './objects.js';
 
 export const examplesDir = new URL('../../examples/', import.meta.url);

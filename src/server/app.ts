@@ -16,9 +16,9 @@ import {
   SyncResponse,
   type KubeObject,
   type ObjectMap,
-} from '../hooks/contract.js';
-import { runHook, type HookName, type Outcome } from '../hooks/kernel.js';
-import type { DecoratorKind, HookEnvironment, KindController } from '../hooks/kind.js';
+} from '../kernel/contract.js';
+import { runHook, type HookName, type Outcome } from '../kernel/reconciler.js';
+import type { DecoratorKind, HookEnvironment, KindController } from '../kernel/hook-kind.js';
 import { createHookMetrics, type HookMetrics } from './metrics.js';
 import { payloadProblem, truncate } from './payload-guard.js';
 import type { BearerToken } from './transport.js';

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { formatDuration, parseDuration } from '../config/duration.js';
 import { parseFlags, parsers, type FlagSpecs, type FlagValues } from '../config/flags.js';
 import { operatorIdentity } from '../config/identity.js';
-import type { DecoratorKind, KindController } from '../hooks/kind.js';
+import type { DecoratorKind, KindController } from '../kernel/hook-kind.js';
 import { buildHookServer, type HookServer } from './app.js';
 import { createLogger } from './logging.js';
 import { createHookMetrics } from './metrics.js';

@@ -1,8 +1,8 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { crdYaml } from '../../src/api/crd.js';
-import { crdFileName, kindDefinitions } from '../../src/api/kinds.js';
+import { crdYaml } from '../../src/kinds/crd.js';
+import { crdFileName, kindDefinitions } from '../../src/kinds/index.js';
 
 for (const kind of kindDefinitions) {
   for (const dir of ['deploy/crds', 'charts/atlas-metacontroller/crds']) {

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { AtlasClient, pathSegment } from '../../src/atlas/client.js';
+import { pathSegment } from '../../src/atlas/client.js';
+import { AtlasAdmin } from '../helpers/atlas-admin.js';
 import { AtlasApiError, AtlasRateLimitedError, isAtlasNotFound, NOT_FOUND } from '../../src/atlas/errors.js';
 import { DEMO_ORG } from '../../src/sim/server.js';
 import { demoKey, demoServiceAccount, rejects, startSimHarness } from '../helpers/sim.js';
@@ -41,7 +42,7 @@ t.test('a nonce the server forgot is answered transparently', async (t) => {
 
 t.test('a wrong key fails with 401 after one fresh challenge', async (t) => {
   const h = await startSimHarness(t);
-  const atlas = new AtlasClient(h.http, { credentials: { ...demoKey, privateKey: 'wrong' } as typeof demoKey });
+  const atlas = new AtlasAdmin(h.http, { credentials: { ...demoKey, privateKey: 'wrong' } as typeof demoKey });
   const error: AtlasApiError = await atlas.projects.getByName('a').catch((e: AtlasApiError) => e) as AtlasApiError;
   t.ok(error instanceof AtlasApiError);
   t.equal(error.httpStatus, 401);
@@ -51,7 +52,7 @@ t.test('a wrong key fails with 401 after one fresh challenge', async (t) => {
 
 t.test('service accounts: one token for many calls, a new one once it expires', async (t) => {
   const h = await startSimHarness(t, { tokenTtlSeconds: 3600 });
-  const atlas = new AtlasClient(h.http, { credentials: demoServiceAccount });
+  const atlas = new AtlasAdmin(h.http, { credentials: demoServiceAccount });
   await Promise.all([atlas.projects.getByName('a'), atlas.projects.getByName('b')]);
   await atlas.projects.getByName('c');
   t.equal(h.sim.control.requestCounts()['POST /api/oauth/token']!.requests, 1, 'one token fetch, shared');
@@ -59,7 +60,7 @@ t.test('service accounts: one token for many calls, a new one once it expires', 
   h.sim.control.advance(3601);
   await atlas.projects.getByName('d');
   t.equal(h.sim.control.requestCounts()['POST /api/oauth/token']!.requests, 2, 'an expired token is replaced after its 401');
-  const wrong = new AtlasClient(h.http, { credentials: { ...demoServiceAccount, clientSecret: 'nope' } as typeof demoServiceAccount });
+  const wrong = new AtlasAdmin(h.http, { credentials: { ...demoServiceAccount, clientSecret: 'nope' } as typeof demoServiceAccount });
   await rejects(t, wrong.projects.getByName('a'), { httpStatus: 401, errorCode: 'INVALID_CLIENT_CREDENTIALS' });
 });
 

@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import { MockAgent } from 'undici';
-import { AtlasClient } from '../../src/atlas/client.js';
+import { AtlasAdmin } from '../helpers/atlas-admin.js';
 import { parseChallenge } from '../../src/atlas/digest.js';
 import { AtlasApiError } from '../../src/atlas/errors.js';
 import { AtlasHttp } from '../../src/atlas/http.js';
@@ -16,7 +16,7 @@ import { demoKey } from '../helpers/sim.js';
 const ORIGIN = 'https://cloud.mongodb.com';
 
 /** The client operation for a recorded call, or undefined when the client has none for it. */
-function operation(rec: Recording, atlas: AtlasClient): (() => Promise<unknown>) | undefined {
+function operation(rec: Recording, atlas: AtlasAdmin): (() => Promise<unknown>) | undefined {
   const [, g = '', kind, a = '', b = '', extra] = rec.segments;
   if (rec.apiVersion !== 'v2' || extra !== undefined) return undefined;
   const key = `${rec.method} ${rec.segments.length === 1 ? 'groups' : kind ?? 'group'}${rec.segments.length > 3 ? '/*' : ''}`;
@@ -71,7 +71,7 @@ t.test('the client parses every recorded response on its routes', { skip: skipWi
     agent.disableNetConnect();
     agent.get(ORIGIN).intercept({ path: () => true, method: rec.method }).reply(rec.status, rec.text, { headers: rec.headers });
     const http = new AtlasHttp({ baseUrl: ORIGIN, dispatcher: agent, readCacheMs: 0, maxAttempts: 1 });
-    const call = operation(rec, new AtlasClient(http, { credentials: demoKey }));
+    const call = operation(rec, new AtlasAdmin(http, { credentials: demoKey }));
     if (!call) continue;
     const result = await call().then(
       (value) => ({ value }),

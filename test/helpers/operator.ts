@@ -4,7 +4,7 @@
  * it posts the hook and writes the returned status back onto the object.
  */
 import type { Test } from 'tap';
-import { allDecorators, allKinds } from '../../src/kinds.js';
+import { allDecorators, allKinds } from '../../src/kinds/index.js';
 import { DEMO_ORG, startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/server.js';
 import { startTestHookServer, type TestHookServer } from './hook-server.js';
 

@@ -1,6 +1,6 @@
 import type { Test } from 'tap';
 import { request } from 'undici';
-import { AtlasClient } from '../../src/atlas/client.js';
+import { AtlasAdmin } from './atlas-admin.js';
 import type { AtlasCredentials } from '../../src/atlas/credentials.js';
 import { AtlasHttp, type AtlasHttpOptions, type CallContext } from '../../src/atlas/http.js';
 import { DEMO_ORG, startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/server.js';
@@ -22,7 +22,7 @@ export const demoServiceAccount: AtlasCredentials = {
 export interface SimHarness {
   sim: Simulator;
   http: AtlasHttp;
-  client(ctx?: Partial<CallContext>): AtlasClient;
+  client(ctx?: Partial<CallContext>): AtlasAdmin;
   /** A raw request with no auth logic: for checking what the simulator says on the wire. */
   raw(method: string, path: string, headers?: Record<string, string>, body?: string): Promise<{ status: number; headers: Record<string, any>; text: string; json: any }>;
   close(): Promise<void>;
@@ -38,7 +38,7 @@ export async function startSimHarness(
   const harness: SimHarness = {
     sim,
     http,
-    client: (ctx = {}) => new AtlasClient(http, { credentials: demoKey, ...ctx }),
+    client: (ctx = {}) => new AtlasAdmin(http, { credentials: demoKey, ...ctx }),
     async raw(method, path, headers = {}, body) {
       const res = await request(`${sim.url}${path}`, { method: method as 'GET', headers, body });
       const text = await res.body.text();

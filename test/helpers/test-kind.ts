@@ -3,7 +3,7 @@
  * kernel path (success, hang, error, rate limit) can be driven over HTTP.
  */
 import { AtlasApiError, AtlasRateLimitedError } from '../../src/atlas/errors.js';
-import type { KindController, HookContext } from '../../src/hooks/kind.js';
+import type { KindController, HookContext } from '../../src/kernel/hook-kind.js';
 
 export type Behavior = 'ready' | 'step-failed' | 'hang' | 'throw' | 'rate-limited' | 'log-everything';
 

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap';
-import { AtlasClient } from '../../src/atlas/client.js';
+import { AtlasAdmin } from '../helpers/atlas-admin.js';
 import { AtlasHttp } from '../../src/atlas/http.js';
 import { relatedFor } from '../../src/demo/objects.js';
 import { conditionsOf, demoCredentials, secret, startOperator, type Obj } from '../helpers/operator.js';
@@ -64,7 +64,7 @@ async function world(t: Test) {
   await op.sync('atlasproject', project, [keys]);
   const http = new AtlasHttp({ baseUrl: op.sim.url, readCacheMs: 0 });
   t.teardown(() => http.close());
-  const atlas = new AtlasClient(http, { credentials: demoKey });
+  const atlas = new AtlasAdmin(http, { credentials: demoKey });
   const groupId = project.status.id as string;
   await atlas.clusters.create(groupId, M10('test-cluster'));
   await atlas.clusters.create(groupId, M10('other-cluster'));

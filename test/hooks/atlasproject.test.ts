@@ -62,9 +62,9 @@ t.test('steady state: one Atlas read per sync, whatever the number of entries', 
 
 async function atlasDeletesProject(op: Awaited<ReturnType<typeof startOperator>>, id: string) {
   const { AtlasHttp } = await import('../../src/atlas/http.js');
-  const { AtlasClient } = await import('../../src/atlas/client.js');
+  const { AtlasAdmin } = await import('../helpers/atlas-admin.js');
   const http = new AtlasHttp({ baseUrl: op.sim.url, readCacheMs: 0 });
-  await new AtlasClient(http, { credentials: (await import('../helpers/sim.js')).demoKey }).projects.delete(id);
+  await new AtlasAdmin(http, { credentials: (await import('../helpers/sim.js')).demoKey }).projects.delete(id);
   await http.close();
 }
 
@@ -107,7 +107,7 @@ t.test('a CIDR block in ipAddress, as the official v0.5.0 quick start writes it,
 });
 
 t.test('CIDR normalisation clears host bits and compresses IPv6', async (t) => {
-  const { normalizeCidr } = await import('../../src/hooks/atlasproject.js');
+  const { normalizeCidr } = await import('../../src/kinds/atlasproject/access-list.js');
   t.equal(normalizeCidr('203.0.113.7/24'), '203.0.113.0/24');
   t.equal(normalizeCidr('10.1.2.3/8'), '10.0.0.0/8');
   t.equal(normalizeCidr('0.0.0.0/0'), '0.0.0.0/0');
@@ -153,10 +153,10 @@ t.test('entries added behind our back are removed; expired ones are not sent', a
   await op.sync('atlasproject', p, [credentials]);
   const atlas = (await import('../helpers/sim.js')).demoKey;
   const { AtlasHttp } = await import('../../src/atlas/http.js');
-  const { AtlasClient } = await import('../../src/atlas/client.js');
+  const { AtlasAdmin } = await import('../helpers/atlas-admin.js');
   const http = new AtlasHttp({ baseUrl: op.sim.url, readCacheMs: 0 });
   t.teardown(() => http.close());
-  await new AtlasClient(http, { credentials: atlas }).accessList.add(p.status.id, [{ ipAddress: '192.0.2.99', comment: 'added in the UI' }]);
+  await new AtlasAdmin(http, { credentials: atlas }).accessList.add(p.status.id, [{ ipAddress: '192.0.2.99', comment: 'added in the UI' }]);
   await op.sync('atlasproject', p, [credentials]);
   t.same(op.sim.control.state().projects[0]!.accessList.map((e) => e.cidrBlock).sort(), ['198.51.100.7/32', '203.0.113.0/24']);
   // An hour passes, on the one clock the hooks and the simulator share.
@@ -170,10 +170,10 @@ t.test('entries added behind our back are removed; expired ones are not sent', a
 t.test('an existing project of that name is adopted, not duplicated', async (t) => {
   const op = await startOperator(t, { provisionSeconds: 0 });
   const { AtlasHttp } = await import('../../src/atlas/http.js');
-  const { AtlasClient } = await import('../../src/atlas/client.js');
+  const { AtlasAdmin } = await import('../helpers/atlas-admin.js');
   const http = new AtlasHttp({ baseUrl: op.sim.url, readCacheMs: 0 });
   t.teardown(() => http.close());
-  const existing = await new AtlasClient(http, { credentials: (await import('../helpers/sim.js')).demoKey }).projects.create({
+  const existing = await new AtlasAdmin(http, { credentials: (await import('../helpers/sim.js')).demoKey }).projects.create({
     name: 'Test Atlas Operator Project',
     orgId: DEMO_ORG.id,
   });
@@ -236,10 +236,10 @@ t.test('finalize: deletes, keeps, waits for clusters, explains missing credentia
   t.match(conditionsOf(p).ProjectReady!.message, /cannot be deleted without credentials; add the annotation mongodb.com\/atlas-resource-policy: keep/);
 
   const { AtlasHttp } = await import('../../src/atlas/http.js');
-  const { AtlasClient } = await import('../../src/atlas/client.js');
+  const { AtlasAdmin } = await import('../helpers/atlas-admin.js');
   const http = new AtlasHttp({ baseUrl: op.sim.url, readCacheMs: 0 });
   t.teardown(() => http.close());
-  const atlas = new AtlasClient(http, { credentials: (await import('../helpers/sim.js')).demoKey });
+  const atlas = new AtlasAdmin(http, { credentials: (await import('../helpers/sim.js')).demoKey });
   await atlas.clusters.create(p.status.id, {
     name: 'c1',
     clusterType: 'REPLICASET',

@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap';
-import type { AtlasClusterSpec } from '../../src/api/atlascluster.js';
-import { createBody, planClusterChanges } from '../../src/hooks/cluster-translation.js';
+import type { AtlasClusterSpec } from '../../src/kinds/atlascluster/schema.js';
+import { createBody, planClusterChanges } from '../../src/kinds/atlascluster/translation.js';
 import { SpecValidator, hasSpec } from '../helpers/shared.js';
 
 const validator = hasSpec ? new SpecValidator() : undefined;

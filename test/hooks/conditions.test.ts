@@ -1,5 +1,5 @@
 import t from 'tap';
-import { ConditionSet, kubeTime } from '../../src/hooks/conditions.js';
+import { ConditionSet, kubeTime } from '../../src/kernel/conditions.js';
 
 const earlier = '2026-01-01T00:00:00Z';
 const now = new Date('2026-11-22T10:20:30.456Z');

@@ -3,7 +3,7 @@
  * hooks over HTTP, and the user's side (its Secrets labelled for each namespace it names).
  */
 import t, { type Test } from 'tap';
-import { allDecorators, allKinds } from '../../src/kinds.js';
+import { allDecorators, allKinds } from '../../src/kinds/index.js';
 import { startTestHookServer } from '../helpers/hook-server.js';
 import { objectMap, secret, type Obj } from '../helpers/operator.js';
 

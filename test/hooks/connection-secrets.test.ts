@@ -1,5 +1,5 @@
 import t from 'tap';
-import { connectionSecretName, normalizeIdentifier, normalizeLabelValue, withCredentials } from '../../src/hooks/connection-secrets.js';
+import { connectionSecretName, normalizeIdentifier, normalizeLabelValue, withCredentials } from '../../src/kinds/connection-secrets.js';
 
 t.test('names as the official operator normalises them', async (t) => {
   t.equal(connectionSecretName('Test Atlas Operator Project', 'test-cluster', 'david'), 'test-atlas-operator-project-test-cluster-david');

@@ -3,10 +3,10 @@
  * condition or an unbounded echo (issue: "survive any payload").
  */
 import t from 'tap';
-import { allKinds } from '../../src/kinds.js';
+import { allKinds } from '../../src/kinds/index.js';
 import { startTestHookServer } from '../helpers/hook-server.js';
 import { startSimHarness } from '../helpers/sim.js';
-import { AtlasClient } from '../../src/atlas/client.js';
+import { AtlasAdmin } from '../helpers/atlas-admin.js';
 
 const DEEP = '{"a":'.repeat(10_000) + '"x"' + '}'.repeat(10_000);
 const user = {
@@ -58,7 +58,7 @@ t.test('"__proto__" keys in valid JSON are dropped, not reported as invalid JSON
 t.test('state per distinct API key is bounded', async (t) => {
   const h = await startSimHarness(t);
   for (let i = 0; i < 1_200; i++) {
-    const stranger = new AtlasClient(h.http, { credentials: { kind: 'apiKey', orgId: 'o', publicKey: `key-${i}`, privateKey: 'wrong' } });
+    const stranger = new AtlasAdmin(h.http, { credentials: { kind: 'apiKey', orgId: 'o', publicKey: `key-${i}`, privateKey: 'wrong' } });
     await stranger.organizations.list().catch(() => undefined);
   }
   t.ok(h.http.credentialsHeld <= 1_000, `${h.http.credentialsHeld} credentials held after 1,200 distinct keys`);

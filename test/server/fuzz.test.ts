@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { allKinds } from '../../src/kinds.js';
+import { allKinds } from '../../src/kinds/index.js';
 import { startSimulator } from '../../src/sim/server.js';
 import { startTestHookServer } from '../helpers/hook-server.js';
 

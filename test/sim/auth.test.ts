@@ -64,7 +64,7 @@ t.test('a key sees only its own organization', async (t) => {
   const h = await startSimHarness(t, { organizations: [demo, other] });
   const mine = await h.client().projects.create({ name: 'mine', orgId: DEMO_ORG.id });
   const theirs = h.http;
-  const otherClient = new (await import('../../src/atlas/client.js')).AtlasClient(theirs, {
+  const otherClient = new (await import('../helpers/atlas-admin.js')).AtlasAdmin(theirs, {
     credentials: { kind: 'apiKey', orgId: other.id, publicKey: 'otherpub', privateKey: 'other-private-key' },
   });
   // Atlas: 401 NOT_IN_GROUP for a project the caller may not see, 404 GROUP_NOT_FOUND for an id that does not exist.

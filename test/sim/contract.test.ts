@@ -7,7 +7,7 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { AtlasApiError } from '../../src/atlas/errors.js';
-import { AtlasClient } from '../../src/atlas/client.js';
+import { AtlasAdmin } from '../helpers/atlas-admin.js';
 import { AtlasHttp } from '../../src/atlas/http.js';
 import { buildSimulator, DEMO_ORG } from '../../src/sim/server.js';
 import { demoKey } from '../helpers/sim.js';
@@ -47,7 +47,7 @@ t.test('simulator responses validate against spec.yaml', { skip: skipWithoutSpec
     return payload;
   });
   const http = await listenWithClient(t, app);
-  const atlas = new AtlasClient(http, { credentials: demoKey });
+  const atlas = new AtlasAdmin(http, { credentials: demoKey });
   const ignore = (p: Promise<unknown>) => p.catch(() => undefined);
   const call = (method: 'GET' | 'PATCH' | 'POST', path: string, version: string, body?: unknown) =>
     ignore(http.call({ method, path, route: path, version, body }, { credentials: demoKey }));
@@ -161,7 +161,7 @@ t.test('the simulator serves exactly the versions spec.yaml lists, for every rou
   });
   const http = await listenWithClient(t, app);
   // Real objects behind every path, so each answer is about the version, not a missing id.
-  const atlas = new AtlasClient(http, { credentials: demoKey });
+  const atlas = new AtlasAdmin(http, { credentials: demoKey });
   const { id } = await atlas.projects.create({ name: 'Versions', orgId: DEMO_ORG.id });
   await atlas.clusters.create(id, { name: 'c1', clusterType: 'REPLICASET', replicationSpecs: [{ regionConfigs: [{ providerName: 'AWS', regionName: 'US_EAST_1', priority: 7, electableSpecs: { instanceSize: 'M10', nodeCount: 3 } }] }] });
   await atlas.databaseUsers.create(id, { username: 'u', databaseName: 'admin', password: 'a-long-password', roles: [{ roleName: 'read', databaseName: 'admin' }] });

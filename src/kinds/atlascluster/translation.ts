@@ -8,7 +8,7 @@
  * compute autoscaling on, Atlas owns the instance size; with disk autoscaling on, a disk
  * Atlas grew is not shrunk back.
  */
-import type { AtlasClusterSpec } from '../api/atlascluster.js';
+import type { AtlasClusterSpec } from './schema.js';
 
 type Json = Record<string, any>;
 

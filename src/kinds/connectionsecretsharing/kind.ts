@@ -14,10 +14,10 @@
  * are rendered from the source's content alone, so they are byte-stable and never written
  * twice for one change (the decorator pitfall with Secret attachments, Metacontroller #472).
  */
-import type { KubeObject, ObjectMap, RelatedResourceRule } from './contract.js';
-import type { DecoratorKind } from './kind.js';
-import { groupKey } from './contract.js';
-import { CONNECTION_SECRET_LABEL, normalizeIdentifier } from './connection-secrets.js';
+import type { KubeObject, ObjectMap, RelatedResourceRule } from '../../kernel/contract.js';
+import type { DecoratorKind } from '../../kernel/hook-kind.js';
+import { groupKey } from '../../kernel/contract.js';
+import { CONNECTION_SECRET_LABEL, normalizeIdentifier } from '../connection-secrets.js';
 
 export const SHARE_ANNOTATION = 'atlas.mongodb.com/share-connection-secrets-with';
 export const RECEIVE_LABEL = 'atlas.mongodb.com/receive-connection-secrets';

@@ -4,7 +4,8 @@
  * without a change. Returned as Metacontroller children with base64 `data`: stringData
  * never matches what the API server stores and would rewrite the Secret on every sync.
  */
-import type { KubeObject } from './contract.js';
+import type { KubeObject } from '../kernel/contract.js';
+import type { ConnectionStrings } from './atlascluster/atlas.js';
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -40,13 +41,6 @@ export function withCredentials(uri: string | undefined, username: string, passw
   const match = /^(mongodb(?:\+srv)?:\/\/)(.*)$/.exec(uri);
   if (!match) return '';
   return `${match[1]}${encodeURIComponent(username)}:${encodeURIComponent(password)}@${match[2]}`;
-}
-
-export interface ConnectionStrings {
-  standard?: string;
-  standardSrv?: string;
-  private?: string;
-  privateSrv?: string;
 }
 
 export function connectionSecret(options: {

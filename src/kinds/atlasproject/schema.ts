@@ -1,10 +1,10 @@
 /**
  * AtlasProject, compatible with the official operator's atlas.mongodb.com/v1 manifests
  * (../shared/reference/atlas-operator.md §1.2). One schema serves hook-side validation, the
- * TypeScript types and the CRD (scripts/generate-crds.ts).
+ * TypeScript types and the CRD (generate-crds.ts).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { cel, CommonStatus, ResourceRef } from './common.js';
+import { cel, CommonStatus, ResourceRef } from '../common.js';
 
 export const ONE_ADDRESS_MESSAGE = "only one of the 'awsSecurityGroup', 'cidrBlock' or 'ipAddress' is required be specified";
 
@@ -47,7 +47,7 @@ export const AtlasProjectStatus = Type.Object({
 });
 export type AtlasProjectStatus = Static<typeof AtlasProjectStatus>;
 
-export const atlasProjectKind = {
+export const atlasProjectCrd = {
   kind: 'AtlasProject',
   plural: 'atlasprojects',
   singular: 'atlasproject',

@@ -50,6 +50,17 @@ export interface FinalizeResult extends SyncResult {
   finalized: boolean;
 }
 
+/** One write a sync would send to Atlas. */
+export interface PlannedChange {
+  method: string;
+  path: string;
+  summary: string;
+}
+
+export interface PlanResult extends SyncResult {
+  changes: PlannedChange[];
+}
+
 export interface KindController {
   kind: string;
   apiVersion: string;
@@ -61,6 +72,8 @@ export interface KindController {
   customize(parent: KubeObject, identity: OperatorIdentity): RelatedResourceRule[];
   sync(ctx: HookContext): Promise<SyncResult>;
   finalize(ctx: HookContext): Promise<FinalizeResult>;
+  /** What sync would write to Atlas, from reads only. */
+  plan?(ctx: HookContext): Promise<PlanResult>;
 }
 
 /**

@@ -1,10 +1,10 @@
 /**
  * AtlasCluster in the seed-era official operator's shape (../shared/reference/
  * atlas-operator.md §1.3). Atlas's v2 API no longer has the legacy cluster shape; the hook
- * translates these fields to advanced clusters (src/hooks/cluster-translation.ts).
+ * translates these fields to advanced clusters (translation.ts).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { cel, CommonStatus, ResourceRefNamespaced } from './common.js';
+import { cel, CommonStatus, ResourceRefNamespaced } from '../common.js';
 
 const Provider = Type.String({ enum: ['AWS', 'GCP', 'AZURE', 'TENANT'] });
 
@@ -89,7 +89,7 @@ export const AtlasClusterStatus = Type.Object({
 });
 export type AtlasClusterStatus = Static<typeof AtlasClusterStatus>;
 
-export const atlasClusterKind = {
+export const atlasClusterCrd = {
   kind: 'AtlasCluster',
   plural: 'atlasclusters',
   singular: 'atlascluster',

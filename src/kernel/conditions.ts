@@ -104,6 +104,11 @@ export class ConditionSet {
     return this.current.get(type);
   }
 
+  /** The condition as the request carried it, whatever this call has set since. */
+  observedCondition(type: string): Condition | undefined {
+    return this.observed.get(type);
+  }
+
   /** The first sub-condition that is not True, in output order. */
   firstUnmet(): Condition | undefined {
     for (const c of this.current.values()) if (c.type !== READY && c.status !== 'True') return c;

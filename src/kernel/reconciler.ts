@@ -14,10 +14,11 @@ import { AtlasApiError, AtlasRateLimitedError, DeadlineExceededError } from '../
 import { TimeBudget } from './budget.js';
 import { renderObservedChildren } from './children.js';
 import { ConditionSet, observedConditions } from './conditions.js';
+import { waitSeconds } from './resync.js';
 import type { KubeObject, ObjectMap, SyncRequest, SyncResponse } from './contract.js';
-import type { HookContext, HookEnvironment, KindController, SyncResult, FinalizeResult } from './kind.js';
+import type { HookContext, HookEnvironment, KindController, SyncResult, FinalizeResult, PlanResult, PlannedChange } from './hook-kind.js';
 
-export type HookName = 'sync' | 'finalize';
+export type HookName = 'sync' | 'finalize' | 'plan';
 
 export type Outcome =
   | 'ready'
@@ -28,16 +29,10 @@ export type Outcome =
   | 'deadline_exceeded'
   | 'internal_error';
 
-/** Resync delays, in seconds. */
-export const RESYNC = {
-  /** The budget ran out mid-work: come back almost at once to finish it. */
-  afterDeadline: 2,
-  /** An unexpected error: retry soon, but not in a tight loop. */
-  afterError: 30,
-} as const;
-
 export interface KernelResult {
   response: SyncResponse;
+  /** Only for the plan hook: the writes a sync would send. */
+  changes?: PlannedChange[];
   outcome: Outcome;
   atlasCalls: number;
   error?: unknown;
@@ -72,10 +67,11 @@ export async function runHook(
       }),
   };
   try {
-    const work = hook === 'sync' ? controller.sync(ctx) : controller.finalize(ctx);
-    const result = await withinBudget(work, budget);
+    const work = hook === 'sync' ? controller.sync(ctx) : hook === 'plan' ? planOf(controller, ctx) : controller.finalize(ctx);
+    const result = await withinBudget<SyncResult | FinalizeResult | PlanResult>(work, budget);
     return {
       response: respond(ctx, result, hook === 'finalize' ? (result as FinalizeResult).finalized : undefined),
+      ...(hook === 'plan' ? { changes: (result as PlanResult).changes } : {}),
       outcome: successOutcome(hook, ctx, result),
       atlasCalls: ctx.stats.atlasCalls,
     };
@@ -92,6 +88,11 @@ export async function runHook(
   } finally {
     budget.dispose();
   }
+}
+
+function planOf(controller: KindController, ctx: HookContext): Promise<PlanResult> {
+  if (!controller.plan) throw new Error(`${controller.kind} cannot plan`);
+  return controller.plan(ctx);
 }
 
 function successOutcome(hook: HookName, ctx: HookContext, result: SyncResult | FinalizeResult): Outcome {
@@ -126,7 +127,7 @@ function describeFailure(error: unknown): {
     return {
       reason: 'ReconcileInProgress',
       message: `${error.message}; continuing on the next sync`,
-      resyncAfterSeconds: RESYNC.afterDeadline,
+      resyncAfterSeconds: waitSeconds('deadline'),
       outcome: 'deadline_exceeded',
     };
   }
@@ -134,7 +135,7 @@ function describeFailure(error: unknown): {
     return {
       reason: 'InternalError',
       message: error.message,
-      resyncAfterSeconds: error.retryAfterSeconds ?? RESYNC.afterError,
+      resyncAfterSeconds: error.retryAfterSeconds ?? waitSeconds('retry'),
       outcome: 'internal_error',
     };
   }
@@ -142,7 +143,7 @@ function describeFailure(error: unknown): {
     reason: 'InternalError',
     // An unexpected error may quote anything, a connection string included.
     message: scrubString(error instanceof Error ? error.message : String(error)),
-    resyncAfterSeconds: RESYNC.afterError,
+    resyncAfterSeconds: waitSeconds('retry'),
     outcome: 'internal_error',
   };
 }

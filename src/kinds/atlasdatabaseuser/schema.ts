@@ -3,7 +3,7 @@
  * atlas-operator.md §1.4, with v0.8's optional passwordSecretRef and x509Type).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { cel, CommonStatus, ResourceRef, ResourceRefNamespaced } from './common.js';
+import { cel, CommonStatus, ResourceRef, ResourceRefNamespaced } from '../common.js';
 
 export const AtlasDatabaseUserSpec = Type.Object(
   {
@@ -32,7 +32,7 @@ export const AtlasDatabaseUserStatus = Type.Object({
 });
 export type AtlasDatabaseUserStatus = Static<typeof AtlasDatabaseUserStatus>;
 
-export const atlasDatabaseUserKind = {
+export const atlasDatabaseUserCrd = {
   kind: 'AtlasDatabaseUser',
   plural: 'atlasdatabaseusers',
   singular: 'atlasdatabaseuser',

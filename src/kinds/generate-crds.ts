@@ -1,9 +1,9 @@
 /** Writes deploy/crds/ and the Helm chart's crds/ from the TypeBox schemas. Run: npm run generate:crds */
 import { writeFileSync } from 'node:fs';
 import { crdYaml } from './crd.js';
-import { crdFileName, kindDefinitions } from './kinds.js';
+import { crdFileName, kindDefinitions } from './index.js';
 
-// From src/api or dist/api alike, the package root is two levels up.
+// From src/kinds or dist/kinds alike, the package root is two levels up.
 const CRD_DIRS = [new URL('../../deploy/crds/', import.meta.url), new URL('../../charts/atlas-metacontroller/crds/', import.meta.url)];
 
 for (const dir of CRD_DIRS) {

@@ -27,8 +27,6 @@ export const ResourceRefNamespaced = Type.Object({
 });
 export type ResourceRefNamespaced = Static<typeof ResourceRefNamespaced>;
 
-/** The annotation that keeps the Atlas object when the Kubernetes one is deleted. */
-export const RESOURCE_POLICY_ANNOTATION = 'mongodb.com/atlas-resource-policy';
 
 /** A CEL rule carried into the CRD, checked by the API server. */
 export function cel(rule: string, message: string): { 'x-kubernetes-validations': Array<{ rule: string; message: string }> } {

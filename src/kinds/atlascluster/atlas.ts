@@ -1,0 +1,46 @@
+/** The Atlas routes AtlasCluster (and users' connection Secrets) use, pinned to the official SDK's versions. */
+import { atlasRequest, type AtlasClient } from '../../atlas/client.js';
+import { NOT_FOUND } from '../../atlas/errors.js';
+
+export interface ConnectionStrings {
+  standard?: string;
+  standardSrv?: string;
+  private?: string;
+  privateSrv?: string;
+}
+
+/**
+ * An advanced cluster as Atlas sends it. The fields the reconciler reads are named; the
+ * rest (replicationSpecs and the top-level settings) are compared by translation.ts field by
+ * field against what the spec sets.
+ */
+export interface Cluster {
+  name: string;
+  stateName: string;
+  mongoDBVersion?: string;
+  paused?: boolean;
+  connectionStrings?: ConnectionStrings;
+  replicationSpecs?: Array<Record<string, any>>;
+  [field: string]: unknown;
+}
+
+export type ChangeStatus = 'PENDING' | 'APPLIED';
+
+export const clusterRequests = {
+  list: (groupId: string) => atlasRequest('GET', '/groups/{groupId}/clusters', [groupId], '2024-08-05'),
+  get: (groupId: string, name: string) => atlasRequest('GET', '/groups/{groupId}/clusters/{clusterName}', [groupId, name], '2024-08-05'),
+  create: (groupId: string, body: Record<string, unknown>) => atlasRequest('POST', '/groups/{groupId}/clusters', [groupId], '2024-10-23', { body }),
+  /** PATCH to a desired state: repeating it is harmless. */
+  update: (groupId: string, name: string, body: Record<string, unknown>) =>
+    atlasRequest('PATCH', '/groups/{groupId}/clusters/{clusterName}', [groupId, name], '2024-10-23', { body, idempotent: true }),
+  delete: (groupId: string, name: string) => atlasRequest('DELETE', '/groups/{groupId}/clusters/{clusterName}', [groupId, name], '2023-02-01'),
+  changeStatus: (groupId: string, name: string) => atlasRequest('GET', '/groups/{groupId}/clusters/{clusterName}/status', [groupId, name], '2023-01-01'),
+};
+
+export const clusterReads = {
+  list: (atlas: AtlasClient, groupId: string) => atlas.all<Cluster>(clusterRequests.list(groupId)),
+  get: (atlas: AtlasClient, groupId: string, name: string) => atlas.find<Cluster>(clusterRequests.get(groupId, name), NOT_FOUND.cluster),
+  /** Whether the cluster has applied the project's latest database-user change. */
+  changeStatus: async (atlas: AtlasClient, groupId: string, name: string) =>
+    (await atlas.send<{ changeStatus: ChangeStatus }>(clusterRequests.changeStatus(groupId, name))).changeStatus,
+};

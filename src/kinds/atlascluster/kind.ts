@@ -1,0 +1,57 @@
+/**
+ * AtlasCluster: one Atlas advanced cluster in a project an AtlasProject manages. Decisions
+ * are in plan.ts (and the spec translation in translation.ts); this module reads Atlas for
+ * them and hands both to the kernel's sequence.
+ */
+import type { KubeObject } from '../../kernel/contract.js';
+import { step, type ManagedKind } from '../../kernel/managed.js';
+import { managedController } from '../../kernel/sequence.js';
+import { API_VERSION } from '../common.js';
+import { connectThroughProject, goneWithProject, projectRelatedRules, type InProject } from '../project-scope.js';
+import { clusterReads } from './atlas.js';
+import { checkClusterSpec, CLUSTER_READY, planCluster, planClusterRemoval, type ClusterRemovalObservation, type ClusterStatusFields } from './plan.js';
+import type { AtlasClusterSpec } from './schema.js';
+
+function observedStatus(parent: KubeObject): Record<string, unknown> {
+  const { stateName, mongoDBVersion, connectionStrings, mongoURIUpdated } = (parent.status ?? {}) as ClusterStatusFields;
+  return {
+    ...(stateName ? { stateName } : {}),
+    ...(mongoDBVersion ? { mongoDBVersion } : {}),
+    ...(connectionStrings ? { connectionStrings } : {}),
+    ...(mongoURIUpdated ? { mongoURIUpdated } : {}),
+  };
+}
+
+const clusterStep = step({
+  name: 'cluster',
+  condition: CLUSTER_READY,
+  reasons: { create: 'ClusterNotCreatedInAtlas', update: 'ClusterNotUpdatedInAtlas', delete: 'ClusterNotUpdatedInAtlas' },
+  observe: ({ scope, spec }, atlas) => clusterReads.get(atlas, scope.groupId, spec.name),
+  plan: planCluster,
+});
+
+export const atlasClusterKind: ManagedKind<AtlasClusterSpec, InProject> = {
+  kind: 'AtlasCluster',
+  apiVersion: API_VERSION,
+  route: 'atlascluster',
+  readyCondition: CLUSTER_READY,
+  conditionTypes: [CLUSTER_READY],
+  customize: projectRelatedRules,
+  validate: checkClusterSpec,
+  observedStatus,
+  connect: connectThroughProject,
+  steps: [clusterStep],
+  deletion: {
+    noun: 'the cluster',
+    async observe({ scope, spec }, atlas): Promise<ClusterRemovalObservation> {
+      const name = spec.name ?? '';
+      const cluster = await clusterReads.get(atlas, scope.groupId, name);
+      if (cluster) return { cluster };
+      return { cluster: undefined, listed: (await clusterReads.list(atlas, scope.groupId)).some((c) => c.name === name) };
+    },
+    plan: planClusterRemoval,
+    goneOn: (error, { scope }, atlas) => goneWithProject(error, scope, atlas),
+  },
+};
+
+export const atlasCluster = managedController(atlasClusterKind);

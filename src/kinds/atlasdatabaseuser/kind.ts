@@ -1,0 +1,118 @@
+/**
+ * AtlasDatabaseUser: an Atlas database user and, as Metacontroller children, one
+ * connection Secret per cluster in its scope. Decisions are in plan.ts; this module reads
+ * Atlas for them and hands both to the kernel's sequence.
+ */
+import pLimit from 'p-limit';
+import type { KubeObject, RelatedResourceRule } from '../../kernel/contract.js';
+import { stringAt } from '../../kernel/contract.js';
+import { step, type ManagedKind } from '../../kernel/managed.js';
+import { managedController } from '../../kernel/sequence.js';
+import type { OperatorIdentity } from '../../config/identity.js';
+import { clusterReads } from '../atlascluster/atlas.js';
+import { API_VERSION } from '../common.js';
+import { connectThroughProject, goneWithProject, projectRefOf, projectRelatedRules, type InProject } from '../project-scope.js';
+import { userReads } from './atlas.js';
+import {
+  checkUserSpec,
+  isExpired,
+  planPropagation,
+  planSecrets,
+  planUser,
+  planUserRemoval,
+  secretsReleased,
+  USER_READY,
+  type UserObservation,
+  type UserRemovalObservation,
+  type UserScope,
+} from './plan.js';
+import type { AtlasDatabaseUserSpec } from './schema.js';
+
+type Spec = AtlasDatabaseUserSpec & { shareWith: string[] };
+
+export function userRelatedRules(parent: KubeObject, identity: OperatorIdentity): RelatedResourceRule[] {
+  const namespace = parent.metadata.namespace ?? 'default';
+  const project = projectRefOf(parent);
+  const password = stringAt(parent.spec, 'passwordSecretRef', 'name');
+  return [
+    ...projectRelatedRules(parent, identity),
+    ...(password ? [{ apiVersion: 'v1', resource: 'secrets', namespace, names: [password] }] : []),
+    // A new or changed AtlasCluster in the project re-syncs its users (and their Secrets).
+    { apiVersion: API_VERSION, resource: 'atlasclusters', namespace: project.namespace, labelSelector: {} },
+  ];
+}
+
+function observedStatus(parent: KubeObject): Record<string, unknown> {
+  const { passwordVersion, name } = (parent.status ?? {}) as { passwordVersion?: string; name?: string };
+  return { ...(passwordVersion !== undefined ? { passwordVersion } : {}), ...(name ? { name } : {}) };
+}
+
+/** Change-status reads of the clusters in scope: at most this many at once per sync. */
+const STATUS_READS_AT_ONCE = 8;
+
+const reasons = { create: 'DatabaseUserNotCreatedInAtlas', update: 'DatabaseUserNotUpdatedInAtlas', delete: 'DatabaseUserNotDeletedInAtlas' };
+
+const userStep = step({
+  name: 'user',
+  condition: USER_READY,
+  reasons,
+  async observe({ spec, scope, facts }, atlas): Promise<UserObservation> {
+    if (isExpired(spec, facts.now)) return { expired: true };
+    const [user, clusters] = await Promise.all([userReads.get(atlas, scope.groupId, spec.databaseName, spec.username), clusterReads.list(atlas, scope.groupId)]);
+    return { expired: false, user, clusters };
+  },
+  plan: planUser,
+});
+
+const propagationStep = step({
+  name: 'propagation',
+  condition: USER_READY,
+  reasons,
+  async observe({ scope, facts, dryRun }, atlas) {
+    // Only a change (or a wait not seen through yet) needs the clusters' word.
+    if (dryRun || (!scope.wrote && facts.observed(USER_READY)?.status === 'True')) return undefined;
+    const limit = pLimit(STATUS_READS_AT_ONCE);
+    const states = await Promise.all(scope.clusters.map((c) => limit(async () => ({ name: c.name, state: await clusterReads.changeStatus(atlas, scope.groupId, c.name) }))));
+    return states.filter((s) => s.state !== 'APPLIED').map((s) => s.name);
+  },
+  plan: planPropagation,
+});
+
+const secretsStep = step<Spec, UserScope, undefined>({
+  name: 'connection secrets',
+  condition: USER_READY,
+  reasons,
+  observe: async () => undefined,
+  plan: (input) => planSecrets(input),
+});
+
+export const atlasDatabaseUserKind: ManagedKind<Spec, UserScope> = {
+  kind: 'AtlasDatabaseUser',
+  apiVersion: API_VERSION,
+  route: 'atlasdatabaseuser',
+  readyCondition: USER_READY,
+  conditionTypes: [USER_READY],
+  customize: userRelatedRules,
+  validate: checkUserSpec,
+  observedStatus,
+  connect: (facts, spec) => {
+    const link = connectThroughProject(facts, spec);
+    return link.ok ? { ...link, connection: { ...link.connection, scope: { ...link.connection.scope, clusters: [], wrote: false, password: '' } } } : link;
+  },
+  steps: [userStep, propagationStep, secretsStep],
+  deletion: {
+    noun: 'the database user',
+    async observe({ scope, spec, confirming }, atlas): Promise<UserRemovalObservation | undefined> {
+      // Deleting is harmless to repeat, so the first pass deletes without looking.
+      if (!confirming || !spec.username) return undefined;
+      const databaseName = spec.databaseName ?? 'admin';
+      const [one, all] = await Promise.all([userReads.get(atlas, scope.groupId, databaseName, spec.username), userReads.list(atlas, scope.groupId)]);
+      return { left: Boolean(one) || all.some((u) => u.username === spec.username && u.databaseName === databaseName) };
+    },
+    plan: planUserRemoval,
+    goneOn: (error, { scope }, atlas) => goneWithProject(error, scope as InProject, atlas),
+  },
+  released: secretsReleased,
+};
+
+export const atlasDatabaseUser = managedController(atlasDatabaseUserKind);

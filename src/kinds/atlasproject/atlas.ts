@@ -1,0 +1,63 @@
+/**
+ * The Atlas routes AtlasProject uses, pinned to the versions the official Go SDK uses for
+ * them (../shared/reference/atlas-api.md §9): requests for the kernel to send, reads for
+ * observe.
+ */
+import { atlasRequest, type AtlasClient } from '../../atlas/client.js';
+import { NOT_FOUND } from '../../atlas/errors.js';
+
+export interface Project {
+  id: string;
+  name: string;
+  orgId: string;
+  clusterCount: number;
+  created: string;
+  withDefaultAlertsSettings?: boolean;
+}
+
+export interface Organization {
+  id: string;
+  name: string;
+}
+
+export interface AccessListEntry {
+  ipAddress?: string;
+  cidrBlock?: string;
+  awsSecurityGroup?: string;
+  comment?: string;
+  deleteAfterDate?: string;
+  groupId?: string;
+}
+
+export type AccessListStatus = 'PENDING' | 'ACTIVE' | 'FAILED';
+
+const VERSION = '2023-01-01';
+
+export const projectRequests = {
+  list: () => atlasRequest('GET', '/groups', [], VERSION),
+  get: (groupId: string) => atlasRequest('GET', '/groups/{groupId}', [groupId], VERSION),
+  getByName: (name: string) => atlasRequest('GET', '/groups/byName/{groupName}', [name], VERSION),
+  create: (body: { name: string; orgId: string; withDefaultAlertsSettings?: boolean }) => atlasRequest('POST', '/groups', [], VERSION, { body }),
+  delete: (groupId: string) => atlasRequest('DELETE', '/groups/{groupId}', [groupId], VERSION),
+  organizations: () => atlasRequest('GET', '/orgs', [], VERSION),
+};
+
+export const accessListRequests = {
+  list: (groupId: string) => atlasRequest('GET', '/groups/{groupId}/accessList', [groupId], VERSION),
+  /** An upsert: Atlas answers with the whole list. Repeating it is harmless. */
+  add: (groupId: string, entries: AccessListEntry[]) => atlasRequest('POST', '/groups/{groupId}/accessList', [groupId], VERSION, { body: entries, idempotent: true }),
+  delete: (groupId: string, entry: string) => atlasRequest('DELETE', '/groups/{groupId}/accessList/{entryValue}', [groupId, entry], VERSION),
+  status: (groupId: string, entry: string) => atlasRequest('GET', '/groups/{groupId}/accessList/{entryValue}/status', [groupId, entry], VERSION),
+};
+
+export const projectReads = {
+  /** The organizations these credentials act for: an API key's or service account's own. */
+  organizations: (atlas: AtlasClient) => atlas.all<Organization>(projectRequests.organizations()),
+  /** The projects of the credentials' organization. */
+  list: (atlas: AtlasClient) => atlas.all<Project>(projectRequests.list()),
+  get: (atlas: AtlasClient, groupId: string) => atlas.find<Project>(projectRequests.get(groupId), NOT_FOUND.project),
+  getByName: (atlas: AtlasClient, name: string) => atlas.find<Project>(projectRequests.getByName(name), NOT_FOUND.projectByName),
+  accessList: (atlas: AtlasClient, groupId: string) => atlas.all<AccessListEntry>(accessListRequests.list(groupId)),
+  accessListStatus: async (atlas: AtlasClient, groupId: string, entry: string) =>
+    (await atlas.send<{ STATUS: AccessListStatus }>(accessListRequests.status(groupId, entry))).STATUS,
+};

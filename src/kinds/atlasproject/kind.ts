@@ -1,0 +1,139 @@
+/**
+ * AtlasProject: the Atlas project and its IP access list. Decisions are in plan.ts; this
+ * module reads Atlas for them and hands both to the kernel's sequence.
+ */
+import pLimit from 'p-limit';
+import { AtlasApiError } from '../../atlas/errors.js';
+import { stringAt } from '../../kernel/contract.js';
+import { credentialsFrom, projectCredentialsRef, secretRule } from '../../kernel/credentials.js';
+import { ACCESS_NOT_CONFIGURED, notInGroup, organizationMismatch } from '../../kernel/identity.js';
+import type { KubeObject } from '../../kernel/contract.js';
+import { step, type Connect, type ManagedKind } from '../../kernel/managed.js';
+import { managedController } from '../../kernel/sequence.js';
+import { clusterReads } from '../atlascluster/atlas.js';
+import { API_VERSION } from '../common.js';
+import { projectGone } from '../project-scope.js';
+import { projectReads } from './atlas.js';
+import {
+  checkProjectSpec,
+  dependents,
+  planAccessListStep,
+  planActivation,
+  planProject,
+  planProjectRemoval,
+  PLANNED_ID,
+  PROJECT_CONDITIONS,
+  type ProjectObservation,
+  type ProjectRemovalObservation,
+  type ProjectScope,
+} from './plan.js';
+import type { AtlasProjectSpec } from './schema.js';
+
+function observedStatus(parent: KubeObject): Record<string, unknown> {
+  const status = (parent.status ?? {}) as { id?: string; orgId?: string; expiredIpAccessList?: unknown[] };
+  return {
+    ...(status.id ? { id: status.id } : {}),
+    ...(status.orgId ? { orgId: status.orgId } : {}),
+    ...(status.expiredIpAccessList?.length ? { expiredIpAccessList: status.expiredIpAccessList } : {}),
+  };
+}
+
+const connect: Connect<AtlasProjectSpec, ProjectScope> = (facts, spec) => {
+  const id = stringAt(facts.parent.status, 'id');
+  const recordedOrgId = stringAt(facts.parent.status, 'orgId');
+  const secret = projectCredentialsRef(facts.parent, facts.identity);
+  const creds = credentialsFrom(facts.related, secret);
+  // The Secret is a related object: adding or fixing it syncs again.
+  if (!creds.ok) return { ok: false, reason: creds.reason, message: creds.message, deleteMessage: `${creds.message}: the Atlas project cannot be deleted without credentials` };
+  const mismatch = organizationMismatch(recordedOrgId, creds.credentials.orgId, secret, `the Atlas project ${id ?? spec.name}`);
+  if (mismatch) {
+    // A project would be created in the wrong organization and the real one left unmanaged.
+    return { ok: false, reason: ACCESS_NOT_CONFIGURED, message: `${mismatch}; nothing is created or changed with them`, deleteMessage: `${mismatch}: they cannot tell whether it is gone` };
+  }
+  return {
+    ok: true,
+    connection: { credentials: creds.credentials, secret, scope: { groupId: id ?? PLANNED_ID, orgId: recordedOrgId ?? creds.credentials.orgId, secret, uncertain: [], added: [] } },
+  };
+};
+
+/** Status reads of entries that may still be PENDING: at most this many at once per sync. */
+const STATUS_READS_AT_ONCE = 8;
+
+const projectStep = step({
+  name: 'project',
+  condition: PROJECT_CONDITIONS.project,
+  reasons: { create: 'ProjectNotCreatedInAtlas', update: 'ProjectNotCreatedInAtlas', delete: 'ProjectNotCreatedInAtlas' },
+  async observe({ facts, spec, status }, atlas): Promise<ProjectObservation> {
+    const id = status.id as string | undefined;
+    // At steady state one read shows all there is to see: the access list of the recorded
+    // project, which also answers GROUP_NOT_FOUND (or NOT_IN_GROUP) if the project is gone.
+    if (id && status.orgId && facts.observed(PROJECT_CONDITIONS.project)?.status === 'True') {
+      const accessList = await projectReads.accessList(atlas, id).catch((error: unknown) => {
+        if (error instanceof AtlasApiError && error.is('GROUP_NOT_FOUND', 'NOT_IN_GROUP')) return undefined;
+        throw error;
+      });
+      if (accessList) return { project: { id, orgId: status.orgId as string }, accessList };
+    }
+    try {
+      // By id first: a project renamed in the Atlas UI must not get a twin.
+      const byId = id ? await projectReads.get(atlas, id) : undefined;
+      return { project: byId ?? (await projectReads.getByName(atlas, spec.name)) };
+    } catch (error) {
+      if (notInGroup(error)) return { notInGroup: error };
+      throw error;
+    }
+  },
+  plan: planProject,
+});
+
+const accessListStep = step({
+  name: 'access list',
+  condition: PROJECT_CONDITIONS.accessList,
+  reasons: { create: 'ProjectIPAccessListNotCreatedInAtlas', update: 'ProjectIPAccessListNotCreatedInAtlas', delete: 'ProjectIPAccessListNotCreatedInAtlas' },
+  observe: async ({ scope }, atlas) => scope.accessList ?? (await projectReads.accessList(atlas, scope.groupId)),
+  plan: planAccessListStep,
+});
+
+const activationStep = step({
+  name: 'access list activation',
+  condition: PROJECT_CONDITIONS.accessList,
+  reasons: accessListStep.reasons,
+  async observe({ scope, dryRun }, atlas) {
+    const limit = pLimit(STATUS_READS_AT_ONCE);
+    const readable = dryRun ? scope.uncertain.filter((key) => !scope.added.includes(key)) : scope.uncertain;
+    return Promise.all(readable.map((key) => limit(async () => ({ key, state: await projectReads.accessListStatus(atlas, scope.groupId, key) }))));
+  },
+  plan: planActivation,
+});
+
+export const atlasProjectKind: ManagedKind<AtlasProjectSpec, ProjectScope> = {
+  kind: 'AtlasProject',
+  apiVersion: API_VERSION,
+  route: 'atlasproject',
+  readyCondition: PROJECT_CONDITIONS.project,
+  conditionTypes: Object.values(PROJECT_CONDITIONS),
+  customize: (parent, identity) => [
+    secretRule(projectCredentialsRef(parent, identity)),
+    // A project being deleted waits for its clusters and users; each one going away re-runs it.
+    { apiVersion: API_VERSION, resource: 'atlasclusters', namespace: parent.metadata.namespace ?? 'default', labelSelector: {} },
+    { apiVersion: API_VERSION, resource: 'atlasdatabaseusers', namespace: parent.metadata.namespace ?? 'default', labelSelector: {} },
+  ],
+  validate: checkProjectSpec,
+  observedStatus,
+  connect,
+  steps: [projectStep, accessListStep, activationStep],
+  deletion: {
+    noun: 'the Atlas project',
+    // Clusters and users find their credentials through this object: gone first, they could never be finalized.
+    blockers: dependents,
+    async observe({ spec, status, scope, confirming }, atlas): Promise<ProjectRemovalObservation> {
+      const id = status.id as string | undefined;
+      const project = id ? await projectReads.get(atlas, id) : spec.name ? await projectReads.getByName(atlas, spec.name) : undefined;
+      if (!project) return { project: undefined, provenGone: await projectGone(atlas, scope.orgId, { ...(id ? { id } : {}), ...(spec.name ? { name: spec.name } : {}) }) };
+      return { project, clusters: confirming ? [] : await clusterReads.list(atlas, project.id) };
+    },
+    plan: planProjectRemoval,
+  },
+};
+
+export const atlasProject = managedController(atlasProjectKind);

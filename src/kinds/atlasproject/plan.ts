@@ -1,0 +1,180 @@
+/**
+ * AtlasProject's decisions, pure: the spec check, and per step what to write and what to
+ * report once written. Steps (the official operator's conditions): ValidationSucceeded,
+ * ProjectReady (find or create the project), IPAccessListReady (the spec is
+ * authoritative, then every entry ACTIVE). A sync where nothing differs writes nothing.
+ */
+import type { AtlasApiError } from '../../atlas/errors.js';
+import { NOT_FOUND } from '../../atlas/errors.js';
+import { groupKey, stringAt } from '../../kernel/contract.js';
+import type { SecretRef } from '../../kernel/credentials.js';
+import { ACCESS_NOT_CONFIGURED } from '../../kernel/identity.js';
+import type { AtlasWrite, Facts, RemovalInput, RemovalPlan, StepInput, StepPlan, Validation } from '../../kernel/managed.js';
+import { API_VERSION } from '../common.js';
+import { accessListKey, planAccessList } from './access-list.js';
+import { accessListRequests, projectRequests, type AccessListEntry, type AccessListStatus, type Project } from './atlas.js';
+import type { Cluster } from '../atlascluster/atlas.js';
+import { AtlasProjectSpec, ONE_ADDRESS_MESSAGE } from './schema.js';
+import { schemaProblem } from '../../kernel/validation.js';
+
+export const PROJECT_CONDITIONS = {
+  project: 'ProjectReady',
+  accessList: 'IPAccessListReady',
+} as const;
+
+export interface ProjectScope {
+  /** The Atlas project, once found or created; `{groupId}` while only planned. */
+  groupId: string;
+  /** Where a new project is created: the credentials' organization. */
+  orgId: string;
+  secret: SecretRef;
+  /** The access list, when an earlier read already returned it. */
+  accessList?: AccessListEntry[];
+  /** Entries that may still be PENDING, and those of them this sync adds. */
+  uncertain: string[];
+  added: string[];
+}
+
+export type ProjectInput = StepInput<AtlasProjectSpec, ProjectScope>;
+
+/** Stands for the id of a project a plan would create. */
+export const PLANNED_ID = '{groupId}';
+
+export function checkProjectSpec(facts: Facts): Validation<AtlasProjectSpec> {
+  const spec = facts.parent.spec;
+  const problem = schemaProblem(AtlasProjectSpec, spec);
+  if (problem) return { ok: false, reason: 'ProjectSpecInvalid', message: problem };
+  const valid = spec as AtlasProjectSpec;
+  for (const [i, entry] of (valid.projectIpAccessList ?? []).entries()) {
+    const given = [entry.ipAddress, entry.cidrBlock, entry.awsSecurityGroup].filter((v) => v !== undefined);
+    if (given.length !== 1) {
+      return { ok: false, reason: 'ProjectIPAccessListInvalid', message: `spec.projectIpAccessList[${i}]: ${ONE_ADDRESS_MESSAGE}` };
+    }
+    if (entry.deleteAfterDate !== undefined && Number.isNaN(Date.parse(entry.deleteAfterDate))) {
+      return { ok: false, reason: 'ProjectIPAccessListInvalid', message: `spec.projectIpAccessList[${i}].deleteAfterDate: "${entry.deleteAfterDate}" is not an ISO-8601 date` };
+    }
+  }
+  return { ok: true, spec: valid };
+}
+
+export type ProjectObservation =
+  | { project: Pick<Project, 'id' | 'orgId'> | undefined; accessList?: AccessListEntry[] }
+  | { notInGroup: AtlasApiError };
+
+export function planProject(input: ProjectInput, observed: ProjectObservation): StepPlan<ProjectScope> {
+  const { spec, scope, status } = input;
+  if ('notInGroup' in observed) {
+    const message = `the credentials in Secret ${scope.secret.namespace}/${scope.secret.name} cannot see the Atlas project ${String(status.id)} (${observed.notInGroup.message}); nothing is created with them`;
+    return { writes: [], settle: () => ({ condition: { status: 'False', reason: ACCESS_NOT_CONFIGURED, message } }) };
+  }
+  const found = observed.project;
+  if (found) {
+    return {
+      writes: [],
+      settle: () => ({
+        condition: { status: 'True' },
+        status: { id: found.id, orgId: found.orgId },
+        scope: { groupId: found.id, ...(observed.accessList ? { accessList: observed.accessList } : {}) },
+      }),
+    };
+  }
+  const create: AtlasWrite = {
+    verb: 'create',
+    request: projectRequests.create({ name: spec.name, orgId: scope.orgId, withDefaultAlertsSettings: true }),
+    summary: `create project ${spec.name} in organization ${scope.orgId}`,
+    alreadyExists: 'GROUP_ALREADY_EXISTS',
+  };
+  return {
+    writes: [create],
+    settle: (answers) => {
+      const created = answers?.[0] as Project | undefined;
+      return {
+        condition: { status: 'True' },
+        status: { id: created?.id, orgId: created?.orgId ?? scope.orgId },
+        // A new project's access list is empty: nothing to read.
+        scope: { groupId: created?.id ?? PLANNED_ID, accessList: [] },
+      };
+    },
+  };
+}
+
+export function planAccessListStep(input: ProjectInput, current: AccessListEntry[]): StepPlan<ProjectScope> {
+  const { scope } = input;
+  const plan = planAccessList(input.spec.projectIpAccessList ?? [], current, input.facts.now);
+  const writes: AtlasWrite[] = [
+    // Add before removing, so a rejected entry leaves what already works in place.
+    ...(plan.add.length > 0
+      ? [{ verb: 'update' as const, request: accessListRequests.add(scope.groupId, plan.add), summary: `add or update access-list entries ${plan.add.map(accessListKey).join(', ')}` }]
+      : []),
+    ...plan.remove.map((key) => ({
+      verb: 'delete' as const,
+      request: accessListRequests.delete(scope.groupId, key),
+      summary: `remove access-list entry ${key}`,
+      alreadyDone: NOT_FOUND.accessListEntry,
+    })),
+  ];
+  // Only entries that may be PENDING need a status read: every one until the list was seen
+  // active, after that the ones this sync adds (re-posting an active entry keeps it active).
+  const wasActive = input.facts.observed(PROJECT_CONDITIONS.accessList)?.status === 'True';
+  return {
+    writes,
+    status: { expiredIpAccessList: plan.expired.length > 0 ? plan.expired : undefined },
+    settle: () => ({ condition: { status: 'True' }, scope: { uncertain: wasActive ? plan.newKeys : plan.desiredKeys, added: plan.newKeys } }),
+  };
+}
+
+export function planActivation(input: ProjectInput, states: Array<{ key: string; state: AccessListStatus }>): StepPlan<ProjectScope> {
+  // A plan cannot read the state of an entry it has not added: Atlas starts every new one PENDING.
+  const planned = input.dryRun ? input.scope.added.map((key) => ({ key, state: 'PENDING' as const })) : [];
+  const pending = [...states, ...planned].find((s) => s.state !== 'ACTIVE');
+  return {
+    writes: [],
+    settle: () =>
+      pending
+        ? { condition: { status: 'False', reason: 'ProjectIPAccessListNotActive', message: `${pending.key} IP Access List is not yet active, current state: ${pending.state}` }, wait: 'progress' }
+        : { condition: { status: 'True' } },
+  };
+}
+
+const DEPENDENT_KINDS = ['AtlasCluster', 'AtlasDatabaseUser'];
+
+/** The AtlasClusters and AtlasDatabaseUsers of this namespace that belong to this project. */
+export function dependents(facts: Facts): string[] {
+  const { name, namespace = 'default' } = facts.parent.metadata;
+  return DEPENDENT_KINDS.flatMap((kind) =>
+    Object.values(facts.related[groupKey(kind, API_VERSION)] ?? {})
+      .filter((object) => stringAt(object.spec, 'projectRef', 'name') === name && (stringAt(object.spec, 'projectRef', 'namespace') || object.metadata.namespace) === namespace)
+      .map((object) => `${kind} ${object.metadata.namespace}/${object.metadata.name}`)
+      .sort(),
+  );
+}
+
+export type ProjectRemovalObservation = { project: Project; clusters: Cluster[] } | { project: undefined; provenGone: boolean };
+
+export function planProjectRemoval(input: RemovalInput<AtlasProjectSpec, ProjectScope>, observed: ProjectRemovalObservation): RemovalPlan {
+  const { secret, orgId } = input.scope;
+  if (!observed.project) {
+    // Not found counts only from credentials proven to act for the project's organization,
+    // and only once that organization's project list agrees.
+    return {
+      writes: [],
+      settle: () =>
+        observed.provenGone
+          ? { gone: true }
+          : { gone: false, message: `the credentials in Secret ${secret.namespace}/${secret.name} cannot prove the Atlas project gone from organization ${orgId}`, wait: 'retry', keepHint: true },
+    };
+  }
+  const project = observed.project;
+  if (input.confirming) return { writes: [], settle: () => ({ gone: false, message: `the Atlas project ${project.id} is being deleted`, wait: 'soon' }) };
+  if (observed.clusters.length > 0) {
+    // Clusters that no AtlasCluster of this namespace manages: look again on a schedule.
+    const names = observed.clusters.map((c) => c.name).join(', ');
+    return { writes: [], settle: () => ({ gone: false, message: `the Atlas project ${project.name} (${project.id}) still has clusters: ${names}; it is deleted once they are gone`, wait: 'progress' }) };
+  }
+  return {
+    writes: [{ verb: 'delete', request: projectRequests.delete(project.id), summary: `delete project ${project.name}`, alreadyDone: NOT_FOUND.project }],
+    // Deleted only once Atlas says it is gone.
+    confirm: true,
+    settle: () => ({ gone: false, message: `the Atlas project ${project.id} is being deleted`, wait: 'soon' }),
+  };
+}

@@ -1,0 +1,26 @@
+/** The kinds this operator serves: each registers /hooks/<kind>/{customize,sync,finalize,plan} and has a CRD. */
+import type { DecoratorKind, KindController } from '../kernel/hook-kind.js';
+import { atlasCluster } from './atlascluster/kind.js';
+import { atlasClusterCrd } from './atlascluster/schema.js';
+import { atlasDatabaseUser } from './atlasdatabaseuser/kind.js';
+import { atlasDatabaseUserCrd } from './atlasdatabaseuser/schema.js';
+import { atlasProject } from './atlasproject/kind.js';
+import { atlasProjectCrd } from './atlasproject/schema.js';
+import { connectionSecretSharing } from './connectionsecretsharing/kind.js';
+import type { KindDefinition } from './crd.js';
+
+export function allKinds(): KindController[] {
+  return [atlasProject, atlasCluster, atlasDatabaseUser];
+}
+
+/** The DecoratorControllers this operator serves. */
+export function allDecorators(): DecoratorKind[] {
+  return [connectionSecretSharing];
+}
+
+/** Every kind's schema, for the CRD generator and its test. */
+export const kindDefinitions: KindDefinition[] = [atlasProjectCrd, atlasClusterCrd, atlasDatabaseUserCrd];
+
+export function crdFileName(kind: KindDefinition): string {
+  return `atlas.mongodb.com_${kind.plural}.yaml`;
+}
