@@ -1,5 +1,5 @@
 /**
- * The `atlas-metacontroller` command: serve | sim | demo. Each subcommand loads only its own
+ * The `atlas-metacontroller` command: serve | sim | demo | plan. Each subcommand loads only its own
  * modules (dynamic imports), so `serve` in production never loads the simulator or the demo.
  */
 import { flagHelp, UsageError } from './config/flags.js';
@@ -12,6 +12,7 @@ commands:
   serve   the hook server Metacontroller calls
   sim     a local Atlas Admin API simulator, for tests, demos and CI
   demo    the simulator and the hook server, with the examples played through them
+  plan    what a sync of the objects in manifests would write to Atlas (reads only)
 
 Run "atlas-metacontroller <command> --help" for its flags, "atlas-metacontroller --version" for the version.`;
 
@@ -48,6 +49,15 @@ async function main(argv: string[]): Promise<void> {
       const { allDecorators, allKinds } = await import('./kinds/index.js');
       const server = await startHookServer(options, allKinds(), undefined, { decorators: allDecorators() });
       closeOnSignals(server, options['shutdown-delay'], options['hook-timeout']);
+      return;
+    }
+    case 'plan': {
+      const { runPlan, planFlags } = await import('./plan/command.js');
+      if (wantsHelp) {
+        console.log(`usage: atlas-metacontroller plan -f <manifest.yaml> [--secret <secrets.yaml>]... [flags]\n\nflags (each also read from its env var):\n${flagHelp(planFlags)}`);
+        return;
+      }
+      await runPlan(rest, process.env, (text) => console.log(text));
       return;
     }
     case 'sim': {

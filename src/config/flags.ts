@@ -11,7 +11,10 @@ export interface FlagSpec<T> {
   /** Shown in --help instead of the default's own rendering. */
   defaultText?: string;
   parse(text: string): T;
-  kind?: 'boolean';
+  /** A list flag may be given many times (its env var: comma-separated); parse maps one item to its values. */
+  kind?: 'boolean' | 'list';
+  /** A one-letter alias, as in kubectl's -f. */
+  short?: string;
 }
 
 export type FlagSpecs = Record<string, FlagSpec<unknown>>;
@@ -27,8 +30,11 @@ export function parseFlags<S extends FlagSpecs>(
   env: NodeJS.ProcessEnv,
 ): FlagValues<S> {
   const options = Object.fromEntries(
-    Object.entries(specs).map(([name, spec]) => [name, { type: spec.kind === 'boolean' ? 'boolean' : 'string' }]),
-  ) as Record<string, { type: 'string' | 'boolean' }>;
+    Object.entries(specs).map(([name, spec]) => [
+      name,
+      { type: spec.kind === 'boolean' ? 'boolean' : 'string', ...(spec.kind === 'list' ? { multiple: true } : {}), ...(spec.short ? { short: spec.short } : {}) },
+    ]),
+  ) as Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
@@ -38,6 +44,11 @@ export function parseFlags<S extends FlagSpecs>(
   const values: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(specs)) {
     const fromFlag = parsed.values[name];
+    if (spec.kind === 'list') {
+      const items = fromFlag !== undefined ? (fromFlag as string[]) : (env[spec.env] ?? '').split(',').filter(Boolean);
+      values[name] = items.length > 0 ? items.flatMap((item) => spec.parse(item) as unknown[]) : spec.default;
+      continue;
+    }
     const raw = fromFlag !== undefined ? String(fromFlag) : env[spec.env];
     if (raw === undefined || raw === '') {
       values[name] = spec.default;
@@ -56,7 +67,7 @@ export function parseFlags<S extends FlagSpecs>(
 export function flagHelp(specs: FlagSpecs): string {
   const rows = Object.entries(specs).map(([name, spec]) => {
     const shown = spec.defaultText ?? (spec.default === undefined || spec.default === '' ? '' : String(spec.default));
-    return `  --${name}${spec.kind === 'boolean' ? '' : ' <value>'}\n      ${spec.help}\n      env ${spec.env}${shown ? `, default ${shown}` : ''}`;
+    return `  ${spec.short ? `-${spec.short}, ` : ''}--${name}${spec.kind === 'boolean' ? '' : ' <value>'}${spec.kind === 'list' ? ' (repeatable)' : ''}\n      ${spec.help}\n      env ${spec.env}${shown ? `, default ${shown}` : ''}`;
   });
   return rows.join('\n');
 }

@@ -71,6 +71,16 @@ export const SyncResponse = Type.Object(
 );
 export type SyncResponse = Static<typeof SyncResponse>;
 
+/** The plan hook's answer: the Atlas writes a sync would send, and the status it would report. */
+export const PlanResponse = Type.Object(
+  {
+    changes: Type.Array(Type.Object({ method: Type.String(), path: Type.String(), summary: Type.String() }, { additionalProperties: false })),
+    status: Type.Object({}, { additionalProperties: true }),
+  },
+  { additionalProperties: false },
+);
+export type PlanResponse = Static<typeof PlanResponse>;
+
 /** A DecoratorController's sync and finalize request: the target is `object`, its children `attachments`. */
 export const DecoratorRequest = Type.Object(
   {

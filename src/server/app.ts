@@ -1,5 +1,5 @@
 /**
- * The hook server: POST /hooks/<kind>/<customize|sync|finalize>, plus health, readiness
+ * The hook server: POST /hooks/<kind>/<customize|sync|finalize|plan>, plus health, readiness
  * and Prometheus metrics. Routes are thin: validation by schema, decisions in the kinds,
  * everything else in the kernel.
  */
@@ -12,6 +12,7 @@ import {
   CustomizeResponse,
   DecoratorRequest,
   DecoratorResponse,
+  PlanResponse,
   SyncRequest,
   SyncResponse,
   type KubeObject,
@@ -180,6 +181,22 @@ function registerKind(
       },
     );
   }
+
+  if (controller.plan) {
+    // What a sync would write, from reads only: the kernel lists the writes instead of sending them.
+    app.post(`${base}/plan`, { schema: { body: SyncRequest, response: { 200: PlanResponse } } }, async (request) => {
+      checkParent(request.body.parent);
+      const started = performance.now();
+      const parent = request.body.parent as KubeObject;
+      const log = request.log.child({ kind: controller.kind, namespace: parent.metadata.namespace, name: parent.metadata.name, hook: 'plan' });
+      const result = await runHook(controller, 'plan', request.body, options.env, options.hookBudgetMs, log);
+      const seconds = (performance.now() - started) / 1000;
+      metrics.hookDuration.observe({ kind: controller.route, hook: 'plan' }, seconds);
+      metrics.hookCalls.inc({ kind: controller.route, hook: 'plan', outcome: result.outcome });
+      logHookCall(log, result.outcome, seconds, result.atlasCalls, result.error);
+      return { changes: result.changes ?? [], status: result.response.status };
+    });
+  }
 }
 
 function registerDecorator(app: HookApp, decorator: DecoratorKind, metrics: HookMetrics): void {
@@ -232,7 +249,7 @@ function logHookCall(log: Logger, outcome: Outcome, seconds: number, atlasCalls:
 }
 
 function hookRoute(request: FastifyRequest): { kind: string; hook: string } | undefined {
-  const match = /^\/hooks\/([a-z]+)\/(customize|sync|finalize)$/.exec(request.url.split('?')[0] ?? '');
+  const match = /^\/hooks\/([a-z]+)\/(customize|sync|finalize|plan)$/.exec(request.url.split('?')[0] ?? '');
   return match ? { kind: match[1]!, hook: match[2]! } : undefined;
 }
 
