@@ -1,0 +1,85 @@
+/** AtlasProject's pure plans: what each step writes and reports, without Atlas. */
+import t from 'tap';
+import { AtlasApiError } from '../../src/atlas/errors.js';
+import { checkProjectSpec, dependents, planAccessListStep, planActivation, planProject, planProjectRemoval, PLANNED_ID, type ProjectScope } from '../../src/kinds/atlasproject/plan.js';
+import type { AtlasProjectSpec } from '../../src/kinds/atlasproject/schema.js';
+import { condition, facts, input, NOW, removal } from '../helpers/facts.js';
+
+const secret = { namespace: 'team-a', name: 'keys' };
+const scope = (extra: Partial<ProjectScope> = {}): ProjectScope => ({ groupId: 'g1', orgId: 'o1', secret, uncertain: [], added: [], ...extra });
+const spec = (extra: Partial<AtlasProjectSpec> = {}): AtlasProjectSpec => ({ name: 'P', ...extra }) as AtlasProjectSpec;
+
+t.test('validation names the field, in the official reasons', async (t) => {
+  t.match(checkProjectSpec(facts({ spec: { name: 'P', projectIpAccessList: [{ ipAddress: '192.0.2.1', cidrBlock: '10.0.0.0/8' }] } })), {
+    ok: false,
+    reason: 'ProjectIPAccessListInvalid',
+    message: /^spec\.projectIpAccessList\[0\]: only one of/,
+  });
+  t.match(checkProjectSpec(facts({ spec: { name: 'P', projectIpAccessList: [{ ipAddress: '192.0.2.1', deleteAfterDate: 'soon' }] } })), { ok: false, message: /deleteAfterDate: "soon" is not an ISO-8601 date/ });
+  t.match(checkProjectSpec(facts({ spec: {} })), { ok: false, reason: 'ProjectSpecInvalid', message: /^spec\.name/ });
+  t.match(checkProjectSpec(facts({ spec: { name: 'P' } })), { ok: true });
+});
+
+t.test('project step: found is adopted, absent is created, credentials that cannot see it change nothing', async (t) => {
+  const f = facts({});
+  const found = planProject(input(f, spec(), scope()), { project: { id: 'g9', orgId: 'o1' }, accessList: [] });
+  t.same(found.writes, []);
+  t.same(found.settle([]), { condition: { status: 'True' }, status: { id: 'g9', orgId: 'o1' }, scope: { groupId: 'g9', accessList: [] } });
+
+  const absent = planProject(input(f, spec(), scope({ groupId: PLANNED_ID })), { project: undefined });
+  t.match(absent.writes, [{ verb: 'create', request: { method: 'POST', path: '/api/atlas/v2/groups', body: { name: 'P', orgId: 'o1', withDefaultAlertsSettings: true } }, alreadyExists: 'GROUP_ALREADY_EXISTS' }]);
+  t.match(absent.settle([{ id: 'new', orgId: 'o1' }]), { condition: { status: 'True' }, status: { id: 'new' }, scope: { groupId: 'new', accessList: [] } });
+  t.match(absent.settle(undefined), { status: { id: undefined }, scope: { groupId: PLANNED_ID } }, 'planning: the id is not known yet');
+
+  const error = new AtlasApiError({ httpStatus: 401, method: 'GET', url: 'https://x/groups/g1', body: { errorCode: 'NOT_IN_GROUP', detail: 'no' } });
+  const hidden = planProject(input(f, spec(), scope(), { id: 'g1' }), { notInGroup: error });
+  t.same(hidden.writes, []);
+  t.match(hidden.settle([]), { condition: { status: 'False', reason: 'AtlasAPIAccessNotConfigured', message: /Secret team-a\/keys cannot see the Atlas project g1/ } });
+});
+
+t.test('access-list step: add before remove, unchanged entries untouched, expired ones kept out', async (t) => {
+  const past = '2026-11-30T00:00:00Z';
+  const s = spec({ projectIpAccessList: [{ ipAddress: '192.0.2.1' }, { cidrBlock: '10.0.0.0/8', comment: 'vpn' }, { ipAddress: '192.0.2.9', deleteAfterDate: past }] });
+  const plan = planAccessListStep(input(facts({}), s, scope()), [{ cidrBlock: '192.0.2.1/32' }, { cidrBlock: '198.51.100.0/24' }]);
+  t.same(plan.writes.map((w) => `${w.verb} ${w.request.method} ${decodeURIComponent(w.request.path)}`), ['update POST /api/atlas/v2/groups/g1/accessList', 'delete DELETE /api/atlas/v2/groups/g1/accessList/198.51.100.0/24']);
+  t.same(plan.writes[0]!.request.body, [{ cidrBlock: '10.0.0.0/8', comment: 'vpn' }], 'only what differs is sent');
+  t.same(plan.status, { expiredIpAccessList: [{ ipAddress: '192.0.2.9', deleteAfterDate: past }] });
+  t.same(plan.settle([]).scope, { uncertain: ['192.0.2.1/32', '10.0.0.0/8'], added: ['10.0.0.0/8'] }, 'never seen active: every entry is read');
+
+  const active = planAccessListStep(input(facts({}, { conditions: [condition('IPAccessListReady', 'True')] }), s, scope()), [{ cidrBlock: '192.0.2.1/32' }, { cidrBlock: '10.0.0.0/8', comment: 'vpn' }]);
+  t.same(active.writes, [], 'nothing differs: nothing written');
+  t.same(active.settle([]).scope, { uncertain: [], added: [] }, 'seen active and nothing added: no status reads');
+  t.same(active.status, { expiredIpAccessList: [{ ipAddress: '192.0.2.9', deleteAfterDate: past }] });
+});
+
+t.test('activation: PENDING waits on the lengthening schedule; a plan counts what it would add as PENDING', async (t) => {
+  const f = facts({});
+  t.match(planActivation(input(f, spec(), scope()), [{ key: '10.0.0.0/8', state: 'PENDING' }]).settle([]), {
+    condition: { status: 'False', reason: 'ProjectIPAccessListNotActive', message: '10.0.0.0/8 IP Access List is not yet active, current state: PENDING' },
+    wait: 'progress',
+  });
+  t.same(planActivation(input(f, spec(), scope()), [{ key: '10.0.0.0/8', state: 'ACTIVE' }]).settle([]), { condition: { status: 'True' } });
+  t.match(planActivation(input(f, spec(), scope({ added: ['10.0.0.0/8'] }), {}, true), []).settle(undefined), { condition: { status: 'False', reason: 'ProjectIPAccessListNotActive' } });
+});
+
+t.test('deletion: dependents first, clusters block, gone only when proven', async (t) => {
+  const ref = { name: 'p' };
+  const related = {
+    'AtlasCluster.atlas.mongodb.com/v1': { 'team-a/c': { apiVersion: 'atlas.mongodb.com/v1', kind: 'AtlasCluster', metadata: { name: 'c', namespace: 'team-a' }, spec: { projectRef: ref } } },
+    'AtlasDatabaseUser.atlas.mongodb.com/v1': { 'team-b/u': { apiVersion: 'atlas.mongodb.com/v1', kind: 'AtlasDatabaseUser', metadata: { name: 'u', namespace: 'team-b' }, spec: { projectRef: ref } } },
+  };
+  t.same(dependents(facts({}, { related })), ['AtlasCluster team-a/c'], 'a user of another namespace points at its own namespace\'s project');
+
+  const project = { id: 'g1', name: 'P', orgId: 'o1', clusterCount: 0, created: NOW.toISOString() };
+  const f = facts({});
+  const blocked = planProjectRemoval(removal(f, spec(), scope()), { project, clusters: [{ name: 'c1', stateName: 'IDLE' }] });
+  t.same(blocked.writes, []);
+  t.match(blocked.settle([]), { gone: false, message: /still has clusters: c1/, wait: 'progress' });
+
+  const deleting = planProjectRemoval(removal(f, spec(), scope()), { project, clusters: [] });
+  t.match(deleting, { writes: [{ verb: 'delete', request: { method: 'DELETE', path: '/api/atlas/v2/groups/g1' } }], confirm: true });
+  t.match(planProjectRemoval(removal(f, spec(), scope(), {}, true), { project, clusters: [] }).settle([]), { gone: false, message: 'the Atlas project g1 is being deleted', wait: 'soon' });
+
+  t.same(planProjectRemoval(removal(f, spec(), scope()), { project: undefined, provenGone: true }).settle([]), { gone: true });
+  t.match(planProjectRemoval(removal(f, spec(), scope()), { project: undefined, provenGone: false }).settle([]), { gone: false, message: /cannot prove the Atlas project gone from organization o1/, keepHint: true });
+});
