@@ -5,7 +5,7 @@
 // Run: npm run bench:conditions
 import { request } from 'undici';
 import { allKinds } from '../dist/kinds.js';
-import { createLogger } from '../dist/server/logging.js';
+import { createLogger } from '../dist/logging.js';
 import { parseServeOptions, startHookServer } from '../dist/server/serve.js';
 import { DEMO_ORG } from '../dist/sim/server.js';
 import { percentile, startSimProcess } from './sim-process.mjs';

@@ -4,7 +4,7 @@
  */
 import { flagHelp, UsageError } from './config/flags.js';
 import { VERSION } from './version.js';
-import { createLogger } from './server/logging.js';
+import { createLogger } from './logging.js';
 
 const USAGE = `usage: atlas-metacontroller <command> [flags]
 

@@ -7,7 +7,7 @@
 import { parseFlags, parsers, type FlagSpecs } from '../config/flags.js';
 import type { KubeObject } from '../kernel/contract.js';
 import { allKinds } from '../kinds/index.js';
-import { createLogger } from '../server/logging.js';
+import { createLogger } from '../logging.js';
 import { parseServeOptions, startHookServer } from '../server/serve.js';
 import { startSimulator } from '../sim/server.js';
 import { conditions, MetacontrollerDriver } from './driver.js';

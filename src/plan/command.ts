@@ -16,7 +16,7 @@ import type { Condition } from '../kernel/conditions.js';
 import { asStored, relatedFor } from '../demo/objects.js';
 import { allKinds } from '../kinds/index.js';
 import { buildHookServer } from '../server/app.js';
-import { createLogger } from '../server/logging.js';
+import { createLogger } from '../logging.js';
 import { serveFlags } from '../server/serve.js';
 
 const files = (text: string) => [text];

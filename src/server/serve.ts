@@ -8,7 +8,7 @@ import { parseFlags, parsers, type FlagSpecs, type FlagValues } from '../config/
 import { operatorIdentity } from '../config/identity.js';
 import type { DecoratorKind, KindController } from '../kernel/hook-kind.js';
 import { buildHookServer, type HookServer } from './app.js';
-import { createLogger } from './logging.js';
+import { createLogger } from '../logging.js';
 import { createHookMetrics } from './metrics.js';
 import { BearerToken, checkTransportOptions, ServerTls } from './transport.js';
 import { AtlasHttp } from '../atlas/http.js';

@@ -7,7 +7,25 @@
  * the recorded responses.
  */
 import { atlasDate } from './clock.js';
-import type { ClusterRecord } from './store.js';
+
+/** A stored cluster: one shape, rendered per API version below. */
+export type ClusterPhase = 'CREATING' | 'UPDATING' | 'DELETING' | 'IDLE';
+
+export interface ClusterRecord {
+  id: string;
+  groupId: string;
+  name: string;
+  createDate: number;
+  doc: ClusterDoc;
+  /** Server-assigned ids of each replication spec (one per shard). */
+  specIds: Array<{ id: string; zoneId: string }>;
+  phase: ClusterPhase;
+  phaseUntil: number;
+  hostLabel: string;
+  replicaSetLabel: string;
+  /** Until then, GET …/status says changeStatus PENDING. */
+  userChangesUntil: number;
+}
 
 export type Json = Record<string, any>;
 

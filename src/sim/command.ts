@@ -1,7 +1,7 @@
 /** `atlas-metacontroller sim`: the simulator as a standalone server. */
 import { readFileSync } from 'node:fs';
 import { parseFlags, parsers, type FlagSpecs, type FlagValues } from '../config/flags.js';
-import { createLogger } from '../server/logging.js';
+import { createLogger } from '../logging.js';
 import { DEFAULT_RATE_LIMIT, DEMO_ORG, startSimulator, type SimOrganization, type SimulatorOptions, type Simulator } from './server.js';
 
 export const simFlags = {

@@ -6,8 +6,8 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { FaultSpec } from './faults.js';
-import type { SimControl } from './server.js';
+import { FaultSpec, type FaultsAndCounts } from './faults.js';
+import type { RateLimitOptions } from './ratelimit.js';
 import type { SimStore } from './store.js';
 
 export interface SimState {
@@ -61,6 +61,24 @@ function checked<T extends TSchema>(schema: T, body: unknown, reply: FastifyRepl
   const field = error?.path || '/';
   void reply.code(400).send({ error: 'Bad Request', message: `body ${field}: ${error?.message ?? 'is invalid'}`, field });
   return undefined;
+}
+
+/** What tests and the control routes can do to a running simulator. */
+export interface SimControl {
+  reset(): void;
+  /** Move the simulator clock forward; returns the new time (ms since the epoch). */
+  advance(seconds: number): number;
+  /** The simulator's time (ms since the epoch): hooks under test take theirs from it. */
+  now(): number;
+  injectFault(fault: FaultSpec): void;
+  clearFaults(): void;
+  requestCounts(): ReturnType<FaultsAndCounts['counted']>;
+  clearRequestCounts(): void;
+  state(): SimState;
+  setProvisionSeconds(seconds: number): void;
+  setRateLimit(options: RateLimitOptions | false): void;
+  /** The store itself, for tests that change Atlas behind the operator's back. */
+  store: SimStore;
 }
 
 export function controlRoutes(control: SimControl): FastifyPluginAsync {

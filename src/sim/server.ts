@@ -18,7 +18,7 @@ import { projectRoutes } from './routes/projects.js';
 import { accessListRoutes } from './routes/access-list.js';
 import { clusterRoutes } from './routes/clusters.js';
 import { databaseUserRoutes } from './routes/database-users.js';
-import { controlRoutes, snapshotState, type SimState } from './control.js';
+import { controlRoutes, snapshotState, type SimControl } from './control.js';
 
 export interface SimOrganization {
   id: string;
@@ -53,22 +53,7 @@ export const DEMO_ORG = {
 
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { capacity: 1200, refillPerSecond: 100 };
 
-export interface SimControl {
-  reset(): void;
-  /** Move the simulator clock forward; returns the new time (ms since the epoch). */
-  advance(seconds: number): number;
-  /** The simulator's time (ms since the epoch): hooks under test take theirs from it. */
-  now(): number;
-  injectFault(fault: FaultSpec): void;
-  clearFaults(): void;
-  requestCounts(): ReturnType<FaultsAndCounts['counted']>;
-  clearRequestCounts(): void;
-  state(): SimState;
-  setProvisionSeconds(seconds: number): void;
-  setRateLimit(options: RateLimitOptions | false): void;
-  /** The store itself, for tests that change Atlas behind the operator's back. */
-  store: SimStore;
-}
+export type { SimControl } from './control.js';
 
 export interface Simulator {
   url: string;

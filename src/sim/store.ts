@@ -4,7 +4,7 @@
  * on every read, so advancing the clock is all a test needs to do.
  */
 import type { SimClock } from './clock.js';
-import type { ClusterDoc } from './cluster-model.js';
+import type { ClusterDoc, ClusterRecord } from './cluster-model.js';
 import { hostLabel, objectId } from './ids.js';
 
 export interface Tag {
@@ -31,23 +31,6 @@ export interface AccessEntryRecord {
   activeAt: number;
 }
 
-export type ClusterPhase = 'CREATING' | 'UPDATING' | 'DELETING' | 'IDLE';
-
-export interface ClusterRecord {
-  id: string;
-  groupId: string;
-  name: string;
-  createDate: number;
-  doc: ClusterDoc;
-  /** Server-assigned ids of each replication spec (one per shard). */
-  specIds: Array<{ id: string; zoneId: string }>;
-  phase: ClusterPhase;
-  phaseUntil: number;
-  hostLabel: string;
-  replicaSetLabel: string;
-  /** Until then, GET …/status says changeStatus PENDING. */
-  userChangesUntil: number;
-}
 
 export interface DatabaseUserRecord {
   groupId: string;

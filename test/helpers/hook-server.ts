@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { request } from 'undici';
 import { jsonOrUndefined } from './sim.js';
 import type { DecoratorKind, KindController } from '../../src/kernel/hook-kind.js';
-import { createLogger } from '../../src/server/logging.js';
+import { createLogger } from '../../src/logging.js';
 import { parseServeOptions, startHookServer, type RunningHookServer } from '../../src/server/serve.js';
 
 export interface TestHookServer extends RunningHookServer {

@@ -1,10 +1,9 @@
 /** Clusters in every version the spec lists (2023-01-01 legacy, 2023-02-01, 2024-08-05, 2024-10-23), with async state. */
 import type { FastifyPluginAsync } from 'fastify';
-import { CLUSTER_VERSIONS, docFromRequest, renderCluster, type Json } from '../cluster-model.js';
+import { CLUSTER_VERSIONS, docFromRequest, renderCluster, type ClusterRecord, type Json } from '../cluster-model.js';
 import { baseUrl, ownedProject, paginate, send, type SimContext } from '../context.js';
 import { atlasErrors } from '../errors.js';
 import { Cluster20230101, Cluster20230201, Cluster20240805, validateBody } from '../schemas.js';
-import type { ClusterRecord } from '../store.js';
 
 type GroupParams = { groupId: string };
 type ClusterParams = { groupId: string; clusterName: string };

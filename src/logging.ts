@@ -4,7 +4,7 @@
  * quoting a URI) and pino's path-based `redact` only covers paths known in advance.
  */
 import { pino, type Logger, type LoggerOptions, type DestinationStream } from 'pino';
-import { scrub } from '../redact.js';
+import { scrub } from './redact.js';
 
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {
