@@ -5,19 +5,57 @@ import { examplePayloads, render } from '../src/demo/payloads.js';
 import { startOperator } from './helpers/operator.js';
 
 t.test('examples/hooks holds exactly the payloads the example manifests produce', async (t) => {
-  const payloads = examplePayloads();
+  const payloads = await examplePayloads();
   const dir = new URL('../examples/hooks/', import.meta.url);
   t.same(readdirSync(dir).sort(), Object.keys(payloads).sort(), 'run npm run generate:examples after changing examples/');
   for (const [file, payload] of Object.entries(payloads)) t.equal(readFileSync(new URL(file, dir), 'utf8'), render(payload), file);
 });
 
-t.test('each example payload replays against the hook server', async (t) => {
-  const op = await startOperator(t, { provisionSeconds: 0 });
-  for (const [file, payload] of Object.entries(examplePayloads())) {
-    const hook = /-(customize|sync|finalize)\.json$/.exec(file)![1];
+/**
+ * Replayed as the README says, against a fresh simulator with sequential ids: what each
+ * payload makes the hook answer (Ready's reason, or finalized). The order is a user's:
+ * projects, their second round, clusters and users, then deletion, dependents first.
+ */
+const REPLAY: Array<[file: string, expected: string] | ['advance', number]> = [
+  ['atlasproject-my-project-customize.json', 'relatedResources'],
+  ['atlasproject-my-project-sync.json', 'Ready=False ProjectIPAccessListNotActive'],
+  ['atlasproject-invalid-ip-project-customize.json', 'relatedResources'],
+  ['atlasproject-invalid-ip-project-sync.json', 'Ready=False ProjectIPAccessListNotCreatedInAtlas'],
+  // Access-list entries activate, and clusters provision, in simulated minutes.
+  ['advance', 600],
+  ['atlasproject-my-project-sync-round2.json', 'Ready=True'],
+  ['atlasproject-invalid-ip-project-sync-round2.json', 'Ready=False ProjectIPAccessListNotCreatedInAtlas'],
+  ['atlascluster-my-atlas-cluster-customize.json', 'relatedResources'],
+  ['atlascluster-my-atlas-cluster-sync.json', 'Ready=False ClusterCreating'],
+  ['advance', 600],
+  ['atlasdatabaseuser-my-database-user-customize.json', 'relatedResources'],
+  ['atlasdatabaseuser-my-database-user-sync.json', 'Ready=False ClustersAppliedDatabaseUsersChanges'],
+  ['atlasdatabaseuser-my-database-user-finalize.json', 'finalized'],
+  ['atlascluster-my-atlas-cluster-finalize.json', 'finalizing ClusterDeleting'],
+  ['atlasproject-my-project-finalize.json', 'finalizing AtlasFinalizerNotRemoved'],
+  ['atlasproject-invalid-ip-project-finalize.json', 'finalized'],
+];
+
+t.test('each example payload replays against the hook server with the answer the README describes', async (t) => {
+  const op = await startOperator(t, { provisionSeconds: 600, ids: 'sequential' });
+  const payloads = await examplePayloads();
+  t.same(REPLAY.flatMap(([file]) => (file === 'advance' ? [] : [file])).sort(), Object.keys(payloads).sort(), 'every payload is replayed');
+  for (const [file, expected] of REPLAY) {
+    if (file === 'advance') {
+      op.sim.control.advance(expected as number);
+      continue;
+    }
+    const hook = /-(customize|sync|finalize)(-round2)?\.json$/.exec(file)![1];
     const kind = file.split('-')[0];
-    const res = await op.hooks.post(`/hooks/${kind}/${hook}`, payload);
+    const res = await op.hooks.post(`/hooks/${kind}/${hook}`, payloads[file]);
     t.equal(res.status, 200, `curl -d @examples/hooks/${file}`);
+    const ready = res.json.status?.conditions?.find((c: { type: string }) => c.type === 'Ready');
+    const reason = ready?.reason ?? res.json.status?.conditions?.find((c: { status: string }) => c.status === 'False')?.reason;
+    const answer =
+      hook === 'customize' ? 'relatedResources' in res.json && 'relatedResources'
+      : hook === 'finalize' ? (res.json.finalized ? 'finalized' : `finalizing ${reason}`)
+      : `Ready=${ready.status}${ready.status === 'True' ? '' : ` ${ready.reason}`}`;
+    t.equal(answer, expected, file);
   }
 });
 

@@ -11,7 +11,7 @@ import { createLogger } from '../logging.js';
 import { parseServeOptions, startHookServer } from '../server/serve.js';
 import { startSimulator } from '../sim/server.js';
 import { conditions, MetacontrollerDriver } from './driver.js';
-import { loadManifests } from './objects.js';
+import { loadManifests, projectsInOrder } from './objects.js';
 import { examplesDir } from './payloads.js';
 
 export const demoFlags = {
@@ -38,7 +38,8 @@ const TYPO = { from: '192.0.2.1dfdfd5', to: '192.0.2.16' };
 export async function runDemo(argv: string[], env: NodeJS.ProcessEnv, print: (line: string) => void = console.log): Promise<Demo> {
   const values = parseFlags(demoFlags, argv, env);
   // Access-list activation takes a minute, a cluster ten, in simulated time.
-  const sim = await startSimulator({ port: values['sim-port'], provisionSeconds: 600 });
+  // Sequential ids: the projects get the ids examples/hooks/ names, so those payloads replay here.
+  const sim = await startSimulator({ port: values['sim-port'], provisionSeconds: 600, ids: 'sequential' });
   const serve = parseServeOptions(['--port', String(values.port), '--host', '127.0.0.1', '--atlas-domain', sim.url, '--atlas-read-cache', '0'], {});
   // One clock: the hooks see the simulator's time, so the resync schedule and expiry show.
   const hooks = await startHookServer(serve, allKinds(), createLogger(values['log-level']), { now: () => new Date(sim.control.now()) });
@@ -47,7 +48,7 @@ export async function runDemo(argv: string[], env: NodeJS.ProcessEnv, print: (li
 
   print(`Atlas simulator: ${sim.url}   hook server: ${hooks.url}`);
   print('Playing examples/*.yaml through the hooks as Metacontroller would:\n');
-  for (const parent of objects.filter((o) => o.kind === 'AtlasProject')) await driver.reconcile(parent);
+  for (const parent of projectsInOrder(objects)) await driver.reconcile(parent);
 
   const broken = objects.find((o) => JSON.stringify(o.spec ?? {}).includes(TYPO.from));
   if (broken && conditions(broken).find((c) => c.type === 'Ready')?.status === 'False') {

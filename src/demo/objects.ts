@@ -68,3 +68,19 @@ export function objectMap(objects: KubeObject[]): ObjectMap {
   for (const o of objects) (map[`${o.kind}.${o.apiVersion}`] ??= {})[`${o.metadata.namespace}/${o.metadata.name}`] = o;
   return map;
 }
+
+/**
+ * The AtlasProjects among the objects, those a cluster or user points at first, so a fresh
+ * simulator with sequential ids gives them the same ids whether one project or all are
+ * played (the demo, examples/hooks/ and the README's curl lines agree).
+ */
+export function projectsInOrder(objects: KubeObject[]): KubeObject[] {
+  const referenced = new Set(
+    objects.flatMap((o) => {
+      const ref = (o.spec as { projectRef?: { name?: string; namespace?: string } } | undefined)?.projectRef;
+      return ref?.name ? [`${ref.namespace || o.metadata.namespace}/${ref.name}`] : [];
+    }),
+  );
+  const rank = (p: KubeObject) => (referenced.has(`${p.metadata.namespace}/${p.metadata.name}`) ? 0 : 1);
+  return objects.filter((o) => o.kind === 'AtlasProject').sort((a, b) => rank(a) - rank(b));
+}

@@ -69,5 +69,5 @@ export function crd(kind: KindDefinition): Record<string, unknown> {
 }
 
 export function crdYaml(kind: KindDefinition): string {
-  return `# Generated from src/api by npm run generate:crds; do not edit.\n${stringify(crd(kind), { lineWidth: 0 })}`;
+  return `# Generated from src/kinds/<kind>/schema.ts by npm run generate:crds; do not edit.\n${stringify(crd(kind), { lineWidth: 0 })}`;
 }

@@ -34,6 +34,15 @@ export const simFlags = {
       return text;
     },
   },
+  ids: {
+    env: 'SIM_IDS',
+    help: 'random (as Atlas) or sequential (the same ids in creation order every run, as examples/hooks/ expects)',
+    default: 'random' as 'random' | 'sequential',
+    parse(text: string): 'random' | 'sequential' {
+      if (text !== 'random' && text !== 'sequential') throw new Error(`"${text}" is not random or sequential`);
+      return text;
+    },
+  },
   'log-level': { env: 'LOG_LEVEL', help: 'fatal|error|warn|info|debug|trace|silent', default: 'info', parse: parsers.logLevel },
 } satisfies FlagSpecs;
 
@@ -65,6 +74,7 @@ export function simulatorOptions(values: FlagValues<typeof simFlags>): Simulator
     host: values.host,
     organizations,
     provisionSeconds: values['provision-seconds'],
+    ids: values.ids,
     rateLimit: values['rate-limit'] === 'off' ? false : { capacity: capacity!, refillPerSecond: refill! },
   };
 }

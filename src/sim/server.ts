@@ -12,6 +12,7 @@ import { atlasErrors, SimError } from './errors.js';
 import { FaultsAndCounts, type FaultSpec } from './faults.js';
 import { TokenBuckets, type RateLimitOptions } from './ratelimit.js';
 import { SimStore } from './store.js';
+import { sequentialIds } from './ids.js';
 import { resolveVersion } from './versions.js';
 import { organizationRoutes } from './routes/organizations.js';
 import { projectRoutes } from './routes/projects.js';
@@ -38,6 +39,8 @@ export interface SimulatorOptions {
   /** How long a Digest nonce stays valid before Atlas answers stale=true. */
   nonceTtlSeconds?: number;
   tokenTtlSeconds?: number;
+  /** Random ids as Atlas's, or the same ids in creation order every run (for example payloads). */
+  ids?: 'random' | 'sequential';
   logger?: Logger;
 }
 
@@ -66,7 +69,7 @@ const API_PREFIXES = ['/api/atlas/'];
 
 export function buildSimulator(options: SimulatorOptions = {}): { app: FastifyInstance; control: SimControl } {
   const clock = new SimClock();
-  const store = new SimStore(clock, (options.provisionSeconds ?? 0) * 1000);
+  const store = new SimStore(clock, (options.provisionSeconds ?? 0) * 1000, options.ids === 'sequential' ? sequentialIds() : undefined);
   const auth = new Authenticator(clock, (options.nonceTtlSeconds ?? 300) * 1000, options.tokenTtlSeconds ?? 3600);
   const faults = new FaultsAndCounts();
   const rateLimits = new TokenBuckets(clock, options.rateLimit === false ? undefined : (options.rateLimit ?? DEFAULT_RATE_LIMIT));

@@ -5,7 +5,7 @@
  */
 import type { SimClock } from './clock.js';
 import type { ClusterDoc, ClusterRecord } from './cluster-model.js';
-import { hostLabel, objectId } from './ids.js';
+import { hostLabel, objectId, type IdSource } from './ids.js';
 
 export interface Tag {
   key: string;
@@ -61,6 +61,7 @@ export class SimStore {
     private readonly clock: SimClock,
     /** How long transitions take; 0 = done on the next read. */
     public provisionMs: number,
+    private readonly ids: IdSource = objectId,
   ) {}
 
   reset(): void {
@@ -75,7 +76,7 @@ export class SimStore {
   }
 
   newId(): string {
-    return objectId(this.clock.now());
+    return this.ids(this.clock.now());
   }
 
   transitionEnd(): number {

@@ -5,6 +5,13 @@
 import { AtlasApiError, AtlasRateLimitedError } from '../../src/atlas/errors.js';
 import type { KindController, HookContext } from '../../src/kernel/hook-kind.js';
 
+const hangWaiters: Array<() => void> = [];
+
+/** Resolves once a sync with behavior "hang" is inside the kind: the hook is in flight. */
+export function nextHang(): Promise<void> {
+  return new Promise((resolve) => hangWaiters.push(resolve));
+}
+
 export type Behavior = 'ready' | 'step-failed' | 'hang' | 'throw' | 'rate-limited' | 'log-everything';
 
 function behavior(ctx: HookContext): Behavior {
@@ -22,6 +29,7 @@ export const testKind: KindController = {
   async sync(ctx) {
     switch (behavior(ctx)) {
       case 'hang':
+        for (const wake of hangWaiters.splice(0)) wake();
         await new Promise((resolve) => setTimeout(resolve, 60_000).unref());
         break;
       case 'throw':

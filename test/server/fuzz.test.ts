@@ -1,5 +1,5 @@
 /**
- * A permanent fuzz suite over all 9 hook routes: the example payloads of examples/hooks/,
+ * A permanent fuzz suite over all 12 hook routes (customize, sync, finalize, plan per kind): the example payloads of examples/hooks/,
  * mutated by fast-check (a leaf replaced by any JSON value, a key removed, deep nesting,
  * __proto__ keys, unicode and lone surrogates, huge values). Every answer must be a 200 or
  * a 400 that names the field, never a 5xx; no secret of the payload may reach a log line or
@@ -20,9 +20,12 @@ type Json = unknown;
 type Path = Array<string | number>;
 
 const HOOKS = new URL('../../examples/hooks/', import.meta.url);
+const hookOf = (file: string) => /-(customize|sync|finalize)(-round2)?\.json$/.exec(file)![1]!;
 const bases = readdirSync(HOOKS)
   .filter((f) => f.endsWith('.json'))
-  .map((file) => ({ file, route: `/hooks/${file.split('-')[0]}/${file.replace(/\.json$/, '').split('-').at(-1)}`, body: JSON.parse(readFileSync(new URL(file, HOOKS), 'utf8')) as Json }));
+  // A sync payload is also what the plan hook takes.
+  .flatMap((file) => (hookOf(file) === 'sync' ? ['sync', 'plan'] : [hookOf(file)]).map((hook) => ({ file, hook })))
+  .map(({ file, hook }) => ({ file, route: `/hooks/${file.split('-')[0]}/${hook}`, body: JSON.parse(readFileSync(new URL(file, HOOKS), 'utf8')) as Json }));
 
 /** Every path to a value in the payload, so a mutation can land anywhere. */
 function paths(value: Json, at: Path = [], out: Path[] = []): Path[] {
@@ -90,7 +93,7 @@ function heapAfterGc(): number {
 }
 
 t.test('hook routes survive generated payloads', async (t) => {
-  t.ok(bases.length >= 9, `${bases.length} example payloads over ${new Set(bases.map((b) => b.route)).size} routes`);
+  t.equal(new Set(bases.map((b) => b.route)).size, 12, `${bases.length} example payloads over every hook route`);
   const sim = await startSimulator({ rateLimit: false, provisionSeconds: 0 });
   const server = await startTestHookServer(allKinds(), ['--atlas-domain', sim.url, '--atlas-read-cache', '0', '--hook-budget', '2s']);
   t.teardown(async () => {

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { startTestHookServer, projectParent } from '../helpers/hook-server.js';
-import { testKind } from '../helpers/test-kind.js';
+import { nextHang, testKind } from '../helpers/test-kind.js';
 
 const secretChild = {
   apiVersion: 'v1',
@@ -172,8 +172,9 @@ t.test('on the failure path children come back as we render them, never with ser
 
 t.test('SIGTERM-style shutdown fails readiness and lets in-flight hooks finish', async (t) => {
   const server = await startTestHookServer([testKind], ['--hook-timeout', '2s', '--hook-budget', '300ms']);
+  const started = nextHang();
   const inFlight = server.post('/hooks/atlasproject/sync', { parent: projectParent({ spec: { behavior: 'hang' } }) });
-  await new Promise((resolve) => setImmediate(resolve));
+  await started;
   server.startDraining();
   t.equal((await server.get('/readyz')).status, 503);
   const closing = server.shutdown();
