@@ -4,7 +4,7 @@
 // keeps the second figure flat. The simulator runs in its own process.
 // Run: npm run bench:conditions
 import { request } from 'undici';
-import { allKinds } from '../dist/kinds.js';
+import { allKinds } from '../dist/kinds/index.js';
 import { createLogger } from '../dist/logging.js';
 import { parseServeOptions, startHookServer } from '../dist/server/serve.js';
 import { DEMO_ORG } from '../dist/sim/server.js';
@@ -22,7 +22,7 @@ const related = { 'Secret.v1': { 'bench/keys': keys } };
 
 const sim = await startSimProcess(['--provision-seconds', '0']);
 const hooks = await startHookServer(
-  parseServeOptions(['--port', '0', '--host', '127.0.0.1', '--atlas-domain', sim.url, '--atlas-read-cache', '0', '--body-limit', String(256 * 1024 * 1024)], {}),
+  parseServeOptions(['--port', '0', '--host', '127.0.0.1', '--atlas-domain', sim.url, '--body-limit', String(256 * 1024 * 1024)], {}),
   allKinds(),
   createLogger('silent'),
 );

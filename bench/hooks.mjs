@@ -4,44 +4,16 @@
 // ratios, and the Atlas calls per steady-state sync (read cache off: at Metacontroller's
 // spacing, 300 s between a parent's syncs, no read is ever served from a 2 s cache).
 // Also spawn → listening for both. Linux only (/proc). Run: npm run bench:hooks
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { DEMO_ORG } from '../dist/sim/server.js';
-import { percentile, startSimProcess } from './sim-process.mjs';
+import { cpuMs, percentile, rssMiB, startServer, startSimProcess } from './sim-process.mjs';
 
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 200);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 4000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const bin = fileURLToPath(new URL('../bin/atlas-metacontroller.js', import.meta.url));
 const echo = fileURLToPath(new URL('./echo-server.mjs', import.meta.url));
-const TICK_MS = 10; // USER_HZ 100
-
-function cpuMs(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-}
-const rssMiB = (pid, field) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`${field}:\\s+(\\d+)`))[1]) / 1024;
-
-async function startServer(args, ready) {
-  const started = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = ready.exec(out);
-      if (match) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-  });
-  const spawnMs = performance.now() - started;
-  child.stdout.resume();
-  await new Promise((resolve) => setTimeout(resolve, 1000)); // settle before idle RSS
-  return { child, url, spawnMs, idleRss: rssMiB(child.pid, 'VmRSS'), stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGKILL'); }) };
-}
-
 const b64 = (s) => Buffer.from(s).toString('base64');
 const keys = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'keys', namespace: 'bench' }, data: { orgId: b64(DEMO_ORG.id), publicApiKey: b64(DEMO_ORG.publicKey), privateApiKey: b64(DEMO_ORG.privateKey) } };
 
@@ -66,7 +38,7 @@ async function load(pool, path, bodies, concurrency) {
 const sim = await startSimProcess(['--provision-seconds', '0']);
 // BENCH_PROFILE=dir writes a CPU profile of the hook server there.
 const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-const hooks = await startServer([...profile, bin, 'serve', '--port', '0', '--host', '127.0.0.1', '--atlas-domain', sim.url, '--atlas-read-cache', '0', '--log-level', 'info'], /"url":"(http:\/\/[^"]+)".*"hook server listening"/);
+const hooks = await startServer([...profile, bin, 'serve', '--port', '0', '--host', '127.0.0.1', '--atlas-domain', sim.url, '--log-level', 'info'], /"url":"(http:\/\/[^"]+)".*"hook server listening"/);
 const bare = await startServer([echo], /"url":"(http:\/\/[^"]+)"/);
 try {
   const hooksPool = new Pool(hooks.url, { connections: 64 });

@@ -9,15 +9,13 @@ import { credentialIdentity, type AtlasCredentials } from './credentials.js';
 import { DigestSession } from './digest.js';
 import { AtlasApiError, AtlasRateLimitedError, DeadlineExceededError, type AtlasErrorBody } from './errors.js';
 import type { AtlasMetrics } from './metrics.js';
-import { ReadCache } from './read-cache.js';
+import { ReadFlights } from './read-flights.js';
 
 export interface AtlasHttpOptions {
   /** e.g. https://cloud.mongodb.com */
   baseUrl: string;
   logger?: Logger;
   metrics?: AtlasMetrics;
-  /** Seconds a read stays cached; 0 turns caching (but not coalescing) off. */
-  readCacheMs?: number;
   /** `challenge-per-request` makes every call pay the 401 round trip, as the Go transport does. */
   digestMode?: 'reuse-nonce' | 'challenge-per-request';
   /** Base of the exponential backoff between retries. */
@@ -71,11 +69,10 @@ export class AtlasHttp {
   private readonly agent: Dispatcher;
   private readonly digestSessions = new LRUCache<string, DigestSession>({ ...CREDENTIAL_STATE, updateAgeOnGet: true });
   private readonly tokens = new LRUCache<string, Promise<{ token: string; refreshAt: number }>>(CREDENTIAL_STATE);
-  readonly cache: ReadCache;
+  readonly reads = new ReadFlights();
 
   constructor(private readonly options: AtlasHttpOptions) {
     this.agent = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: options.connections ?? 20 });
-    this.cache = new ReadCache(options.readCacheMs ?? 2_000);
   }
 
   get baseUrl(): string {
@@ -97,11 +94,11 @@ export class AtlasHttp {
       try {
         return await this.withRetries<T>(request, uri, ctx);
       } finally {
-        this.cache.invalidate(request.path);
+        this.reads.invalidate(request.path);
       }
     }
     const key = `${credentialIdentity(ctx.credentials)} ${request.version} ${uri}`;
-    return this.cache.read(key, request.path, ctx, (shared) => this.withRetries<T>(request, uri, { ...ctx, signal: shared.signal, get deadline() { return shared.deadline; } }));
+    return this.reads.read(key, request.path, ctx, (shared) => this.withRetries<T>(request, uri, { ...ctx, signal: shared.signal, get deadline() { return shared.deadline; } }));
   }
 
   private async withRetries<T>(request: AtlasRequest, uri: string, ctx: CallContext): Promise<AtlasResponse<T>> {

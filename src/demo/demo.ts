@@ -40,7 +40,7 @@ export async function runDemo(argv: string[], env: NodeJS.ProcessEnv, print: (li
   // Access-list activation takes a minute, a cluster ten, in simulated time.
   // Sequential ids: the projects get the ids examples/hooks/ names, so those payloads replay here.
   const sim = await startSimulator({ port: values['sim-port'], provisionSeconds: 600, ids: 'sequential' });
-  const serve = parseServeOptions(['--port', String(values.port), '--host', '127.0.0.1', '--atlas-domain', sim.url, '--atlas-read-cache', '0'], {});
+  const serve = parseServeOptions(['--port', String(values.port), '--host', '127.0.0.1', '--atlas-domain', sim.url], {});
   // One clock: the hooks see the simulator's time, so the resync schedule and expiry show.
   const hooks = await startHookServer(serve, allKinds(), createLogger(values['log-level']), { now: () => new Date(sim.control.now()) });
   const objects = loadManifests(examplesDir);

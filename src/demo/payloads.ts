@@ -27,7 +27,7 @@ const GENERATED_AT = new Date('2026-01-01T00:00:00Z');
 /** The answers of each project's first sync, from a fresh simulator, in the order the demo plays them. */
 async function firstRoundStatus(objects: KubeObject[]): Promise<Map<string, unknown>> {
   const sim = await startSimulator({ port: 0, ids: 'sequential', provisionSeconds: 600 });
-  const serve = parseServeOptions(['--port', '0', '--host', '127.0.0.1', '--atlas-domain', sim.url, '--atlas-read-cache', '0'], {});
+  const serve = parseServeOptions(['--port', '0', '--host', '127.0.0.1', '--atlas-domain', sim.url], {});
   const hooks = await startHookServer(serve, allKinds(), createLogger('silent'), { now: () => GENERATED_AT });
   const identity = operatorIdentity({ namespace: 'atlas-metacontroller' });
   const statuses = new Map<string, unknown>();

@@ -1,10 +1,21 @@
 /** Spec validation against a kind's TypeBox schema, in the words a user needs. */
 import type { TSchema } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+
+/** Compiled once per schema: every sync checks its spec, and most specs are valid. */
+const compiled = new WeakMap<TSchema, TypeCheck<TSchema>>();
+
+function checker(schema: TSchema): TypeCheck<TSchema> {
+  let check = compiled.get(schema);
+  if (!check) compiled.set(schema, (check = TypeCompiler.Compile(schema)));
+  return check;
+}
 
 /** The first schema problem, named by field as a user writes it: `spec.roles[0].roleName: …`. */
 export function schemaProblem(schema: TSchema, value: unknown): string | undefined {
-  const error = Value.Errors(schema, value).First();
+  const check = checker(schema);
+  if (check.Check(value)) return undefined;
+  const error = check.Errors(value).First();
   if (!error) return undefined;
   return `spec${error.path.replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.')}: ${error.message}`;
 }

@@ -74,7 +74,7 @@ export async function plan(flags: PlanFlags): Promise<ObjectPlan[]> {
 
   const logger = createLogger('silent');
   const identity = operatorIdentity({ namespace: flags['operator-namespace'], globalSecretName: flags['global-api-secret-name'] || undefined });
-  const atlasHttp = new AtlasHttp({ baseUrl: flags['atlas-domain'], logger, readCacheMs: 0 });
+  const atlasHttp = new AtlasHttp({ baseUrl: flags['atlas-domain'], logger });
   const { app } = buildHookServer({ logger, kinds, env: { identity, atlasHttp, now: () => new Date() }, hookTimeoutMs: 60_000, hookBudgetMs: 50_000, bodyLimitBytes: 64 * 1024 * 1024 });
   try {
     const plans: ObjectPlan[] = [];

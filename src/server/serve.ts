@@ -37,13 +37,6 @@ export const serveFlags = {
     defaultText: '80% of --hook-timeout',
     parse: parseDuration,
   },
-  'atlas-read-cache': {
-    env: 'ATLAS_READ_CACHE',
-    help: 'how long a read from Atlas may be reused across hook calls (Go duration; 0 turns the cache off)',
-    default: 2_000,
-    defaultText: '2s',
-    parse: parseDuration,
-  },
   'atlas-connections': {
     env: 'ATLAS_CONNECTIONS',
     help: 'keep-alive connections to Atlas (per Atlas domain); size it to the hook concurrency (Metacontroller workers × controllers)',
@@ -150,7 +143,6 @@ export async function startHookServer(
     baseUrl: options['atlas-domain'],
     logger,
     metrics: createAtlasMetrics(metrics.registry),
-    readCacheMs: options['atlas-read-cache'],
     connections: options['atlas-connections'],
   });
   const server = buildHookServer({

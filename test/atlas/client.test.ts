@@ -124,22 +124,28 @@ t.test('a hung Atlas is abandoned when the budget signal fires', async (t) => {
   t.ok(signal.aborted);
 });
 
-t.test('concurrent identical reads share one request; writes invalidate the cache', async (t) => {
-  const h = await startSimHarness(t, {}, { readCacheMs: 60_000 });
+t.test('concurrent identical reads share one request; nothing outlives it; a write is never answered by an older read', async (t) => {
+  const h = await startSimHarness(t);
   const atlas = h.client();
   const { id } = await atlas.projects.create({ name: 'p', orgId: DEMO_ORG.id });
   await atlas.accessList.list(id); // learn the nonce
-  h.http.cache.clear();
   h.sim.control.clearRequestCounts();
   const lists = await Promise.all(Array.from({ length: 20 }, () => atlas.accessList.list(id)));
   t.ok(lists.every((l) => l.length === 0));
-  t.same(h.sim.control.requestCounts()['GET /api/atlas/v2/groups/:groupId/accessList'], { requests: 1, authenticated: 1 });
-  await atlas.accessList.list(id);
-  t.equal(h.sim.control.requestCounts()['GET /api/atlas/v2/groups/:groupId/accessList']!.requests, 1, 'served from cache');
-  await atlas.accessList.add(id, [{ ipAddress: '192.0.2.1' }]);
-  t.equal((await atlas.accessList.list(id)).length, 1, 'a write through the client invalidates what it touched');
+  t.same(h.sim.control.requestCounts()['GET /api/atlas/v2/groups/:groupId/accessList'], { requests: 1, authenticated: 1 }, 'one request for twenty callers');
   lists[0]!.push({ ipAddress: 'mutated' });
-  t.equal((await atlas.accessList.list(id)).length, 1, 'callers cannot corrupt the cache');
+  t.equal(lists[1]!.length, 0, 'each caller has its own copy');
+  await atlas.accessList.list(id);
+  t.equal(h.sim.control.requestCounts()['GET /api/atlas/v2/groups/:groupId/accessList']!.requests, 2, 'a later read asks Atlas again');
+  t.equal(h.http.reads.size, 0, 'nothing is held once answered');
+
+  // A read in flight when a write lands: a read after the write does not join it.
+  h.sim.control.injectFault({ route: '/api/atlas/v2/groups/:groupId/accessList', method: 'GET', kind: 'latency', latencyMs: 200, count: 1 });
+  const before = atlas.accessList.list(id);
+  await atlas.accessList.add(id, [{ ipAddress: '192.0.2.1' }]);
+  const after = await atlas.accessList.list(id);
+  t.equal(after.length, 1, 'the read after the write sees it');
+  await before;
 });
 
 t.test('a call that joins another\'s in-flight read keeps its own budget', async (t) => {

@@ -70,7 +70,7 @@ t.test('the client parses every recorded response on its routes', { skip: skipWi
     const agent = new MockAgent();
     agent.disableNetConnect();
     agent.get(ORIGIN).intercept({ path: () => true, method: rec.method }).reply(rec.status, rec.text, { headers: rec.headers });
-    const http = new AtlasHttp({ baseUrl: ORIGIN, dispatcher: agent, readCacheMs: 0, maxAttempts: 1 });
+    const http = new AtlasHttp({ baseUrl: ORIGIN, dispatcher: agent, maxAttempts: 1 });
     const call = operation(rec, new AtlasAdmin(http, { credentials: demoKey }));
     if (!call) continue;
     const result = await call().then(

@@ -47,7 +47,7 @@ export interface Operator {
 
 export async function startOperator(t: Test, simOptions: SimulatorOptions = {}, hookArgs: string[] = []): Promise<Operator> {
   const sim = await startSimulator({ rateLimit: false, provisionSeconds: 30, ...simOptions });
-  const hooks = await startTestHookServer(allKinds(), ['--atlas-domain', sim.url, '--atlas-read-cache', '0', '--operator-namespace', 'atlas-system', ...hookArgs], {
+  const hooks = await startTestHookServer(allKinds(), ['--atlas-domain', sim.url, '--operator-namespace', 'atlas-system', ...hookArgs], {
     decorators: allDecorators(),
     // One clock: the hooks see the time the simulator's clock, which tests advance, says.
     now: () => new Date(sim.control.now()),

@@ -34,7 +34,7 @@ export async function startSimHarness(
   httpOptions: Partial<AtlasHttpOptions> = {},
 ): Promise<SimHarness> {
   const sim = await startSimulator({ rateLimit: false, ...simOptions });
-  const http = new AtlasHttp({ baseUrl: sim.url, retryBaseMs: 5, readCacheMs: 0, ...httpOptions });
+  const http = new AtlasHttp({ baseUrl: sim.url, retryBaseMs: 5, ...httpOptions });
   const harness: SimHarness = {
     sim,
     http,

@@ -62,7 +62,7 @@ async function world(t: Test) {
   const keys = secret('team-a', 'atlas-keys', demoCredentials, LABEL);
   const project: Obj = { apiVersion: 'atlas.mongodb.com/v1', kind: 'AtlasProject', metadata: { name: 'my-project', namespace: 'team-a', uid: 'uid-p', generation: 1 }, spec: { name: 'Test Atlas Operator Project', connectionSecretRef: { name: 'atlas-keys' } } };
   await op.sync('atlasproject', project, [keys]);
-  const http = new AtlasHttp({ baseUrl: op.sim.url, readCacheMs: 0 });
+  const http = new AtlasHttp({ baseUrl: op.sim.url });
   t.teardown(() => http.close());
   const atlas = new AtlasAdmin(http, { credentials: demoKey });
   const groupId = project.status.id as string;

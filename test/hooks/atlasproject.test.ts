@@ -63,7 +63,7 @@ t.test('steady state: one Atlas read per sync, whatever the number of entries', 
 async function atlasDeletesProject(op: Awaited<ReturnType<typeof startOperator>>, id: string) {
   const { AtlasHttp } = await import('../../src/atlas/http.js');
   const { AtlasAdmin } = await import('../helpers/atlas-admin.js');
-  const http = new AtlasHttp({ baseUrl: op.sim.url, readCacheMs: 0 });
+  const http = new AtlasHttp({ baseUrl: op.sim.url });
   await new AtlasAdmin(http, { credentials: (await import('../helpers/sim.js')).demoKey }).projects.delete(id);
   await http.close();
 }
@@ -154,7 +154,7 @@ t.test('entries added behind our back are removed; expired ones are not sent', a
   const atlas = (await import('../helpers/sim.js')).demoKey;
   const { AtlasHttp } = await import('../../src/atlas/http.js');
   const { AtlasAdmin } = await import('../helpers/atlas-admin.js');
-  const http = new AtlasHttp({ baseUrl: op.sim.url, readCacheMs: 0 });
+  const http = new AtlasHttp({ baseUrl: op.sim.url });
   t.teardown(() => http.close());
   await new AtlasAdmin(http, { credentials: atlas }).accessList.add(p.status.id, [{ ipAddress: '192.0.2.99', comment: 'added in the UI' }]);
   await op.sync('atlasproject', p, [credentials]);
@@ -171,7 +171,7 @@ t.test('an existing project of that name is adopted, not duplicated', async (t) 
   const op = await startOperator(t, { provisionSeconds: 0 });
   const { AtlasHttp } = await import('../../src/atlas/http.js');
   const { AtlasAdmin } = await import('../helpers/atlas-admin.js');
-  const http = new AtlasHttp({ baseUrl: op.sim.url, readCacheMs: 0 });
+  const http = new AtlasHttp({ baseUrl: op.sim.url });
   t.teardown(() => http.close());
   const existing = await new AtlasAdmin(http, { credentials: (await import('../helpers/sim.js')).demoKey }).projects.create({
     name: 'Test Atlas Operator Project',
@@ -237,7 +237,7 @@ t.test('finalize: deletes, keeps, waits for clusters, explains missing credentia
 
   const { AtlasHttp } = await import('../../src/atlas/http.js');
   const { AtlasAdmin } = await import('../helpers/atlas-admin.js');
-  const http = new AtlasHttp({ baseUrl: op.sim.url, readCacheMs: 0 });
+  const http = new AtlasHttp({ baseUrl: op.sim.url });
   t.teardown(() => http.close());
   const atlas = new AtlasAdmin(http, { credentials: (await import('../helpers/sim.js')).demoKey });
   await atlas.clusters.create(p.status.id, {

@@ -16,7 +16,7 @@ import { SPEC_PATH, SpecValidator, skipWithoutSpec } from '../helpers/shared.js'
 /** The simulator listening on loopback, and a client for it that never retries; both closed on teardown. */
 async function listenWithClient(t: { teardown(fn: () => Promise<void>): void }, app: ReturnType<typeof buildSimulator>['app']): Promise<AtlasHttp> {
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  const http = new AtlasHttp({ baseUrl: url, readCacheMs: 0, maxAttempts: 1 });
+  const http = new AtlasHttp({ baseUrl: url, maxAttempts: 1 });
   t.teardown(async () => {
     await http.close();
     await app.close();

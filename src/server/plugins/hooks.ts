@@ -19,7 +19,7 @@ import {
   type KubeObject,
   type ObjectMap,
 } from '../../kernel/contract.js';
-import { runHook, type HookName, type Outcome } from '../../kernel/reconciler.js';
+import { runHook, type HookName } from '../../kernel/reconciler.js';
 import type { DecoratorKind, HookEnvironment, KindController } from '../../kernel/hook-kind.js';
 import type { HookMetrics } from '../metrics.js';
 import { payloadProblem, truncate } from '../payload-guard.js';
@@ -88,42 +88,31 @@ function registerKind(
     },
   );
 
+  /** One hook call through the kernel, with its metrics and its one log line. */
+  const call = async (hook: HookName, body: SyncRequest, log: Logger) => {
+    const started = performance.now();
+    const { parent } = body;
+    const result = await runHook(controller, hook, body, options.env, options.hookBudgetMs, log);
+    const seconds = (performance.now() - started) / 1000;
+    metrics.hookDuration.observe({ kind: controller.route, hook }, seconds);
+    metrics.hookCalls.inc({ kind: controller.route, hook, outcome: result.outcome });
+    // The parent's identity goes into the line itself: a child logger per call costs more.
+    const fields = { kind: controller.kind, namespace: parent.metadata.namespace, name: parent.metadata.name, hook, outcome: result.outcome, durationMs: Math.round(seconds * 1000), atlasCalls: result.atlasCalls };
+    if (result.outcome === 'internal_error') log.error({ ...fields, err: result.error }, 'hook call');
+    else log.info(fields, 'hook call');
+    return result;
+  };
   for (const hook of ['sync', 'finalize'] as const satisfies HookName[]) {
-    app.post(
-      `${base}/${hook}`,
-      { schema: { body: SyncRequest, response: { 200: SyncResponse } } },
-      async (request) => {
-        checkParent(request.body.parent);
-        const started = performance.now();
-        const parent = request.body.parent as KubeObject;
-        const log = request.log.child({
-          kind: controller.kind,
-          namespace: parent.metadata.namespace,
-          name: parent.metadata.name,
-          hook,
-        });
-        const result = await runHook(controller, hook, request.body, options.env, options.hookBudgetMs, log);
-        const seconds = (performance.now() - started) / 1000;
-        metrics.hookDuration.observe({ kind: controller.route, hook }, seconds);
-        metrics.hookCalls.inc({ kind: controller.route, hook, outcome: result.outcome });
-        logHookCall(log, result.outcome, seconds, result.atlasCalls, result.error);
-        return result.response;
-      },
-    );
+    app.post(`${base}/${hook}`, { schema: { body: SyncRequest, response: { 200: SyncResponse } } }, async (request) => {
+      checkParent(request.body.parent);
+      return (await call(hook, request.body, request.log)).response;
+    });
   }
-
   if (controller.plan) {
     // What a sync would write, from reads only: the kernel lists the writes instead of sending them.
     app.post(`${base}/plan`, { schema: { body: SyncRequest, response: { 200: PlanResponse } } }, async (request) => {
       checkParent(request.body.parent);
-      const started = performance.now();
-      const parent = request.body.parent as KubeObject;
-      const log = request.log.child({ kind: controller.kind, namespace: parent.metadata.namespace, name: parent.metadata.name, hook: 'plan' });
-      const result = await runHook(controller, 'plan', request.body, options.env, options.hookBudgetMs, log);
-      const seconds = (performance.now() - started) / 1000;
-      metrics.hookDuration.observe({ kind: controller.route, hook: 'plan' }, seconds);
-      metrics.hookCalls.inc({ kind: controller.route, hook: 'plan', outcome: result.outcome });
-      logHookCall(log, result.outcome, seconds, result.atlasCalls, result.error);
+      const result = await call('plan', request.body, request.log);
       return { changes: result.changes ?? [], status: result.response.status };
     });
   }
@@ -170,12 +159,6 @@ function registerDecorator(app: HookApp, decorator: DecoratorKind, metrics: Hook
 function checkKind(object: { kind: string; apiVersion: string }, field: string, want: { kind: string; apiVersion: string }, route: string): void {
   if (object.kind === want.kind && object.apiVersion === want.apiVersion) return;
   throw badRequest(`${field}/kind`, `${field.slice(1)} is ${truncate(object.kind)} ${truncate(object.apiVersion)}, but ${route} ${want.kind} ${want.apiVersion}`);
-}
-
-function logHookCall(log: Logger, outcome: Outcome, seconds: number, atlasCalls: number, error: unknown): void {
-  const fields = { outcome, durationMs: Math.round(seconds * 1000), atlasCalls };
-  if (outcome === 'internal_error') log.error({ ...fields, err: error }, 'hook call');
-  else log.info(fields, 'hook call');
 }
 
 export function hookRoute(url: string): { kind: string; hook: string } | undefined {
