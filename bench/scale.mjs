@@ -75,7 +75,6 @@ try {
     for (let waiting = kind; waiting.length > 0 && rounds < 50; waiting = kind.filter((o) => !ready(o))) {
       rounds++;
       const wait = await pass(waiting);
-      if (process.env.BENCH_DEBUG) console.log(`round ${rounds}: ${waiting.length} synced, wait ${wait}s, e.g. ${JSON.stringify(waiting[0].status?.conditions?.[0])}`);
       if (wait > 0) await control('clock/advance', 'POST', { seconds: wait });
     }
   }

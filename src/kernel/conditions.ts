@@ -12,6 +12,8 @@
  * with nothing to ever clear it, so it is dropped. Everything is linear in the number of
  * observed conditions, which a hostile or broken object can make large.
  */
+import { FIELDS_MANAGED } from './unmanaged.js';
+
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 
 export interface Condition {
@@ -23,6 +25,9 @@ export interface Condition {
 }
 
 export const READY = 'Ready';
+
+/** Conditions that inform and never hold Ready (fields kept but not managed). */
+const INFORMATIONAL = new Set([FIELDS_MANAGED]);
 
 /** RFC 3339 at second precision, as metav1.Time serialises. */
 export function kubeTime(date: Date): string {
@@ -81,7 +86,7 @@ export class ConditionSet {
    * official protocol. False when every step had already been set.
    */
   failInProgress(steps: readonly string[], reason: string, message: string): boolean {
-    const running = steps.find((type) => !this.touched.has(type));
+    const running = steps.find((type) => !this.touched.has(type) && !INFORMATIONAL.has(type));
     if (!running) return false;
     this.false(running, reason, message);
     return true;
@@ -111,7 +116,7 @@ export class ConditionSet {
 
   /** The first sub-condition that is not True, in output order. */
   firstUnmet(): Condition | undefined {
-    for (const c of this.current.values()) if (c.type !== READY && c.status !== 'True') return c;
+    for (const c of this.current.values()) if (c.type !== READY && c.status !== 'True' && !INFORMATIONAL.has(c.type)) return c;
     return undefined;
   }
 

@@ -5,6 +5,7 @@
  * sequence around them (sequence.ts) is the kernel's: validate → deletion policy →
  * connect → observe → plan → writes → conditions and resync.
  */
+import type { TSchema } from '@sinclair/typebox';
 import type { AtlasClient } from '../atlas/client.js';
 import type { AtlasApiError } from '../atlas/errors.js';
 import type { AtlasCredentials } from '../atlas/credentials.js';
@@ -151,6 +152,8 @@ export interface ManagedKind<Spec, Scope> {
   /** Depends on the parent and our identity only: Metacontroller caches it per generation. */
   customize(parent: KubeObject, identity: OperatorIdentity): RelatedResourceRule[];
   validate(facts: Facts): Validation<Spec>;
+  /** The spec's schema: fields it does not define are reported, never acted on. */
+  specSchema: TSchema;
   /** The kind's own status fields, carried from the observed status. */
   observedStatus(parent: KubeObject): Record<string, unknown>;
   connect: Connect<Spec, Scope>;

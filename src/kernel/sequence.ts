@@ -27,13 +27,14 @@ import {
   type RemovalInput,
 } from './managed.js';
 import { resyncSeconds, waitSeconds, type Wait } from './resync.js';
+import { FIELDS_MANAGED, NOT_SUPPORTED, unmanagedFields, unmanagedMessage } from './unmanaged.js';
 
 export function managedController<Spec, Scope>(kind: ManagedKind<Spec, Scope>): KindController {
   return {
     kind: kind.kind,
     apiVersion: kind.apiVersion,
     route: kind.route,
-    conditionTypes: [VALIDATION, ...kind.conditionTypes],
+    conditionTypes: [VALIDATION, ...kind.conditionTypes, FIELDS_MANAGED],
     customize: kind.customize,
     sync: (ctx) => reconcile(kind, ctx, false),
     plan: (ctx) => reconcile(kind, ctx, true),
@@ -105,6 +106,9 @@ async function reconcile<Spec, Scope>(kind: ManagedKind<Spec, Scope>, ctx: HookC
   const status = kind.observedStatus(ctx.parent);
   const changes: PlannedChange[] = [];
   const resync = new Resync(facts.now);
+  const unmanaged = unmanagedFields(kind.specSchema, ctx.parent.spec);
+  if (unmanaged.length > 0) ctx.conditions.set(FIELDS_MANAGED, 'Unknown', NOT_SUPPORTED, unmanagedMessage(unmanaged));
+  else ctx.conditions.remove(FIELDS_MANAGED);
   const check = kind.validate(facts);
   if (!check.ok) {
     // Nothing to retry until the spec changes, and a spec change syncs again.

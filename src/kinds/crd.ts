@@ -19,6 +19,11 @@ export interface KindDefinition {
 /**
  * TypeBox output less what is not JSON Schema (symbols) and what Kubernetes refuses: a
  * Record's patternProperties becomes additionalProperties, the structural form of a map.
+ *
+ * Every object keeps the fields it does not define (x-kubernetes-preserve-unknown-fields):
+ * applied over an installation of the official operator, a narrower schema would have the
+ * API server prune its users' fields on their next write, silently. The hooks report the
+ * fields they keep but do not manage (the FieldsSupported condition) instead.
  */
 function toOpenApi(schema: TSchema): Record<string, unknown> {
   return JSON.parse(
@@ -28,6 +33,7 @@ function toOpenApi(schema: TSchema): Record<string, unknown> {
         const { patternProperties, ...rest } = value;
         return { ...rest, additionalProperties: Object.values(patternProperties)[0] };
       }
+      if (value && typeof value === 'object' && value.type === 'object' && value.properties) return { ...value, 'x-kubernetes-preserve-unknown-fields': true };
       return value;
     }),
   );

@@ -6,9 +6,9 @@ import { crdFileName, kindDefinitions } from '../../src/kinds/index.js';
 
 for (const kind of kindDefinitions) {
   for (const dir of ['deploy/crds', 'charts/atlas-metacontroller/crds']) {
-    t.test(`${dir}/${crdFileName(kind)} is what src/api generates`, async (t) => {
+    t.test(`${dir}/${crdFileName(kind)} is what src/kinds generates`, async (t) => {
       const checkedIn = readFileSync(new URL(`../../${dir}/${crdFileName(kind)}`, import.meta.url), 'utf8');
-      t.equal(checkedIn, crdYaml(kind), 'run npm run generate:crds after changing src/api');
+      t.equal(checkedIn, crdYaml(kind), 'run npm run generate:crds after changing a schema in src/kinds');
     });
   }
 

@@ -9,8 +9,8 @@ import { managedController } from '../../kernel/sequence.js';
 import { API_VERSION } from '../common.js';
 import { connectThroughProject, goneWithProject, projectRelatedRules, type InProject } from '../project-scope.js';
 import { clusterReads } from './atlas.js';
-import { checkClusterSpec, CLUSTER_READY, planCluster, planClusterRemoval, type ClusterRemovalObservation, type ClusterStatusFields } from './plan.js';
-import type { AtlasClusterSpec } from './schema.js';
+import { checkClusterSpec, CLUSTER_READY, usesV08Shape, planCluster, planClusterRemoval, type ClusterRemovalObservation, type ClusterStatusFields } from './plan.js';
+import { AtlasClusterSpec } from './schema.js';
 
 function observedStatus(parent: KubeObject): Record<string, unknown> {
   const { stateName, mongoDBVersion, connectionStrings, mongoURIUpdated } = (parent.status ?? {}) as ClusterStatusFields;
@@ -38,12 +38,14 @@ export const atlasClusterKind: ManagedKind<AtlasClusterSpec, InProject> = {
   conditionTypes: [CLUSTER_READY],
   customize: projectRelatedRules,
   validate: checkClusterSpec,
+  specSchema: AtlasClusterSpec,
   observedStatus,
   connect: connectThroughProject,
   steps: [clusterStep],
   deletion: {
     noun: 'the cluster',
     async observe({ scope, spec }, atlas): Promise<ClusterRemovalObservation> {
+      if (usesV08Shape(spec)) return { unmanaged: true };
       const name = spec.name ?? '';
       const cluster = await clusterReads.get(atlas, scope.groupId, name);
       if (cluster) return { cluster };

@@ -22,8 +22,13 @@ export interface ClusterStatusFields {
 
 type ClusterInput = StepInput<AtlasClusterSpec, InProject>;
 
+/** A cluster in v0.8's shapes (clusterSpec, advancedClusterSpec): kept, reported, never acted on in Atlas. */
+export const usesV08Shape = (spec: unknown) => typeof spec === 'object' && spec !== null && ('clusterSpec' in spec || 'advancedClusterSpec' in spec);
+export const V08_SHAPE_MESSAGE = 'spec.clusterSpec and spec.advancedClusterSpec (v0.8 of the official operator) are not managed by this operator yet, so this cluster is left as it is in Atlas';
+
 export function checkClusterSpec(facts: Facts): Validation<AtlasClusterSpec> {
   const invalid = (message: string) => ({ ok: false as const, reason: 'ClusterSpecInvalid', message });
+  if (usesV08Shape(facts.parent.spec)) return { ok: false, reason: 'AtlasUnsupportedFeature', message: V08_SHAPE_MESSAGE };
   const problem = schemaProblem(AtlasClusterSpec, facts.parent.spec);
   if (problem) return invalid(problem);
   const valid = facts.parent.spec as AtlasClusterSpec;
@@ -95,11 +100,13 @@ export function planCluster(input: ClusterInput, cluster: Cluster | undefined): 
   };
 }
 
-export type ClusterRemovalObservation = { cluster: Cluster } | { cluster: undefined; listed: boolean };
+export type ClusterRemovalObservation = { cluster: Cluster } | { cluster: undefined; listed: boolean } | { unmanaged: true };
 
 export function planClusterRemoval(input: RemovalInput<AtlasClusterSpec, InProject>, observed: ClusterRemovalObservation): RemovalPlan {
   const name = input.spec.name ?? '';
   const deleting = { gone: false as const, reason: 'ClusterDeleting', message: 'the cluster is being deleted in Atlas', wait: 'progress' as const };
+  // Never touched in Atlas, so not deleted there either: the user decides.
+  if ('unmanaged' in observed) return { writes: [], settle: () => ({ gone: false, message: `${V08_SHAPE_MESSAGE} and not deleted there`, wait: 'rejected', keepHint: true }) };
   if (!observed.cluster) {
     // CLUSTER_NOT_FOUND counts once the project's cluster list (a second read) agrees.
     return { writes: [], settle: () => (observed.listed ? { gone: false, message: `Atlas answered CLUSTER_NOT_FOUND for ${name} but still lists it; looking again`, wait: 'soon' } : { gone: true }) };

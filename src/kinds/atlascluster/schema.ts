@@ -73,6 +73,28 @@ export const AtlasClusterSpec = Type.Object({
 });
 export type AtlasClusterSpec = Static<typeof AtlasClusterSpec>;
 
+/**
+ * The spec as the API server stores it. v0.8 of the official operator moved the fields
+ * under spec.clusterSpec, or spec.advancedClusterSpec, with no top-level name; such objects
+ * must stay writable under our CRD (a finalizer must come off), so the CRD asks for the
+ * seed-era pair only when neither is there. The hooks validate against AtlasClusterSpec and
+ * say that v0.8's shapes are not managed yet.
+ */
+export const AtlasClusterStoredSpec = Type.Object(
+  {
+    ...AtlasClusterSpec.properties,
+    name: Type.Optional(AtlasClusterSpec.properties.name),
+    providerSettings: Type.Optional(ProviderSettings),
+    // v0.8's two shapes, kept as given (the rule below must name them); not managed yet.
+    clusterSpec: Type.Optional(Type.Object({}, { 'x-kubernetes-preserve-unknown-fields': true })),
+    advancedClusterSpec: Type.Optional(Type.Object({}, { 'x-kubernetes-preserve-unknown-fields': true })),
+  },
+  cel(
+    'has(self.clusterSpec) || has(self.advancedClusterSpec) || (has(self.name) && has(self.providerSettings))',
+    'spec.name and spec.providerSettings are required unless spec.clusterSpec or spec.advancedClusterSpec is set',
+  ),
+);
+
 export const AtlasClusterStatus = Type.Object({
   ...CommonStatus,
   stateName: Type.Optional(Type.String({ enum: ['IDLE', 'CREATING', 'UPDATING', 'DELETING', 'DELETED', 'REPAIRING'] })),
@@ -94,7 +116,7 @@ export const atlasClusterCrd = {
   plural: 'atlasclusters',
   singular: 'atlascluster',
   shortNames: ['ac'],
-  spec: AtlasClusterSpec,
+  spec: AtlasClusterStoredSpec,
   status: AtlasClusterStatus,
   printerColumns: [
     { name: 'Name', type: 'string', jsonPath: '.spec.name' },

@@ -26,7 +26,7 @@ import {
   type UserRemovalObservation,
   type UserScope,
 } from './plan.js';
-import type { AtlasDatabaseUserSpec } from './schema.js';
+import { AtlasDatabaseUserSpec } from './schema.js';
 
 type Spec = AtlasDatabaseUserSpec & { shareWith: string[] };
 
@@ -94,6 +94,7 @@ export const atlasDatabaseUserKind: ManagedKind<Spec, UserScope> = {
   conditionTypes: [USER_READY],
   customize: userRelatedRules,
   validate: checkUserSpec,
+  specSchema: AtlasDatabaseUserSpec,
   observedStatus,
   connect: (facts, spec) => {
     const link = connectThroughProject(facts, spec);

@@ -27,7 +27,7 @@ import {
   type ProjectRemovalObservation,
   type ProjectScope,
 } from './plan.js';
-import type { AtlasProjectSpec } from './schema.js';
+import { AtlasProjectSpec } from './schema.js';
 
 function observedStatus(parent: KubeObject): Record<string, unknown> {
   const status = (parent.status ?? {}) as { id?: string; orgId?: string; expiredIpAccessList?: unknown[] };
@@ -119,6 +119,7 @@ export const atlasProjectKind: ManagedKind<AtlasProjectSpec, ProjectScope> = {
     { apiVersion: API_VERSION, resource: 'atlasdatabaseusers', namespace: parent.metadata.namespace ?? 'default', labelSelector: {} },
   ],
   validate: checkProjectSpec,
+  specSchema: AtlasProjectSpec,
   observedStatus,
   connect,
   steps: [projectStep, accessListStep, activationStep],
