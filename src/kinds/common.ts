@@ -7,7 +7,8 @@ export const API_VERSION = `${GROUP}/v1`;
 /** The official operator's condition: no per-condition observedGeneration. */
 export const Condition = Type.Object({
   type: Type.String(),
-  status: Type.String({ enum: ['True', 'False', 'Unknown'] }),
+  // No enum: the official CRD has none, and stored objects must stay writable.
+  status: Type.String({ description: 'True, False or Unknown.' }),
   lastTransitionTime: Type.Optional(Type.String({ format: 'date-time' })),
   reason: Type.Optional(Type.String()),
   message: Type.Optional(Type.String()),

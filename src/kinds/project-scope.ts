@@ -49,6 +49,10 @@ export function projectRelatedRules(parent: KubeObject, identity: OperatorIdenti
 
 /** Connect through the referenced AtlasProject: its id, its organization and its credentials. */
 export const connectThroughProject: Connect<unknown, InProject> = (facts: Facts) => {
+  if (stringAt(facts.parent.spec, 'externalProjectRef', 'id') !== undefined) {
+    const message = 'spec.externalProjectRef is not managed by this operator yet';
+    return { ok: false, reason: 'AtlasUnsupportedFeature', message, deleteMessage: `${message}, so nothing is deleted in Atlas for it` };
+  }
   const ref = projectRefOf(facts.parent);
   const project = relatedObject(facts.related, 'AtlasProject', API_VERSION, ref.namespace, ref.name);
   if (!project) return { ok: false, reason: 'ProjectNotFound', message: `AtlasProject ${ref.namespace}/${ref.name} not found`, wait: 'dependency' };

@@ -51,7 +51,7 @@ t.test('the CRDs on a real API server', { timeout: 900_000 }, async (t) => {
     [
       'a password user without a password Secret',
       manifest('AtlasDatabaseUser', 'no-password', { projectRef: { name: 'p' }, username: 'u', roles: [{ roleName: 'read', databaseName: 'db' }] }),
-      /spec.passwordSecretRef is required unless x509Type is CUSTOMER or MANAGED/,
+      /spec.passwordSecretRef is required unless x509Type, oidcAuthType or awsIamType is set/,
     ],
   ];
   for (const [what, body, message] of refused) t.match(plane.kubectlFails(['apply', '-f', '-'], body), message, what);

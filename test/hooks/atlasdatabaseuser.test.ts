@@ -298,3 +298,36 @@ t.test('delete: the user goes unless keep; the Secrets go either way', async (t)
   t.equal((await w.finalize(u)).finalized, true, 'then USERNAME_NOT_FOUND and no Secret left');
   t.same(w.users().map((x) => x.username), ['kept']);
 });
+
+t.test("v2 fields: description and OIDC / AWS IAM users reach Atlas; drift is put back; externalProjectRef is said to be unmanaged", async (t) => {
+  const w = await world(t);
+  const oidc = user({ username: 'idp-id/group', databaseName: 'admin', passwordSecretRef: undefined, oidcAuthType: 'IDP_GROUP', description: 'the data team' }, { name: 'oidc', uid: 'uid-oidc' });
+  delete oidc.spec.passwordSecretRef;
+  await w.settle(oidc);
+  t.equal(conditionsOf(oidc).Ready!.status, 'True', 'a user without a password, authenticated by OIDC');
+  t.match(await w.atlas.databaseUsers.get(w.groupId, 'admin', 'idp-id/group'), { oidcAuthType: 'IDP_GROUP', description: 'the data team' });
+  const aws = user({ username: 'arn:aws:iam::123456789012:role/app', databaseName: '$external', awsIamType: 'ROLE' }, { name: 'aws', uid: 'uid-aws' });
+  delete aws.spec.passwordSecretRef;
+  await w.settle(aws);
+  t.equal(conditionsOf(aws).Ready!.status, 'True');
+  t.match(await w.atlas.databaseUsers.get(w.groupId, '$external', 'arn:aws:iam::123456789012:role/app'), { awsIAMType: 'ROLE', databaseName: '$external' });
+
+  const writes = w.op.writes();
+  await w.sync(oidc);
+  t.equal(w.op.writes(), writes, 'in step: nothing written');
+  await w.atlas.databaseUsers.update(w.groupId, 'admin', 'idp-id/group', { description: 'changed in the UI' });
+  await w.sync(oidc);
+  t.equal((await w.atlas.databaseUsers.get(w.groupId, 'admin', 'idp-id/group'))!.description, 'the data team', 'drift in Atlas is put back');
+
+  const bad = user({ x509Type: 'SOMETIMES' }, { name: 'bad', uid: 'uid-bad' });
+  await w.sync(bad);
+  t.match(conditionsOf(bad).ValidationSucceeded, { status: 'False', reason: 'DatabaseUserInvalidSpec', message: 'spec.x509Type: "SOMETIMES" is not NONE, MANAGED or CUSTOMER' });
+
+  const external = user({ externalProjectRef: { id: w.groupId }, connectionSecret: { name: 'atlas-keys' } }, { name: 'external', uid: 'uid-ext' });
+  delete external.spec.projectRef;
+  await w.sync(external);
+  t.match(conditionsOf(external).ValidationSucceeded, { status: 'False', reason: 'AtlasUnsupportedFeature', message: /spec.externalProjectRef is not managed by this operator yet/ });
+  const gone = await w.finalize(external);
+  t.equal(gone.finalized, false, 'nothing is deleted in Atlas for it, so it waits');
+  t.match(conditionsOf(external).DatabaseUserReady!.message, /nothing is deleted in Atlas for it; add the annotation/);
+});

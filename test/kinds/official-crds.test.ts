@@ -12,7 +12,7 @@ import { crd } from '../../src/kinds/crd.js';
 import { kindDefinitions } from '../../src/kinds/index.js';
 import { SHARED } from '../helpers/shared.js';
 
-type Node = { type?: string; properties?: Record<string, Node>; items?: Node; additionalProperties?: Node | boolean; 'x-kubernetes-preserve-unknown-fields'?: boolean; enum?: unknown[] };
+type Node = { type?: string; required?: string[]; default?: unknown; properties?: Record<string, Node>; items?: Node; additionalProperties?: Node | boolean; 'x-kubernetes-preserve-unknown-fields'?: boolean; enum?: unknown[] };
 
 /** Every field path under a node: `.spec.name`, `.spec.roles[].roleName`, `.spec.labels{}`. */
 function paths(node: Node, at: string, out = new Map<string, Node>()): Map<string, Node> {
@@ -47,7 +47,7 @@ if (!existsSync(root)) {
 } else {
   for (const [release, kinds] of TARGETS) {
     for (const kind of kinds) {
-      t.test(`${kind} ${release}: nothing the official CRD stores is pruned by ours, and what we define has its type`, async (t) => {
+      t.test(`${kind} ${release}: nothing the official CRD stores is pruned or refused by ours, and what we define has its type`, async (t) => {
         const definition = kindDefinitions.find((k) => k.kind === kind)!;
         const official = parse(readFileSync(`${root}/${release}/atlas.mongodb.com_${definition.plural}.yaml`, 'utf8'));
         const theirs = official.spec.versions.find((v: { storage?: boolean }) => v.storage)?.schema.openAPIV3Schema as Node;
@@ -55,6 +55,7 @@ if (!existsSync(root)) {
         const ourPaths = paths(ours, '');
         const pruned: string[] = [];
         const mistyped: string[] = [];
+        const stricter: string[] = [];
         let defined = 0;
         let total = 0;
         for (const [path, node] of paths(theirs, '')) {
@@ -65,11 +66,18 @@ if (!existsSync(root)) {
           else if ('defined' in found) {
             defined++;
             if (node.type && found.defined.type && node.type !== found.defined.type) mistyped.push(`${path}: ${node.type} in the official CRD, ${found.defined.type} in ours`);
+            // Stricter than the official schema, a stored object would be refused on its next write.
+            // A required field with a default is filled in before validation: it refuses nothing.
+            const extraRequired = (found.defined.required ?? []).filter((name) => !(node.required ?? []).includes(name) && found.defined.properties?.[name]?.default === undefined);
+            if (extraRequired.length > 0) stricter.push(`${path}: we require ${extraRequired.join(', ')}`);
+            const narrower = found.defined.enum && (!node.enum || node.enum.some((v) => !found.defined.enum!.includes(v)));
+            if (narrower) stricter.push(`${path}: our enum ${JSON.stringify(found.defined.enum)} is narrower than ${node.enum ? JSON.stringify(node.enum) : 'none'}`);
           }
         }
         t.comment(`${kind} ${release}: ${defined}/${total} paths defined, ${total - defined - pruned.length} kept as given, ${pruned.length} pruned`);
         t.same(pruned, [], 'no official path is pruned');
         t.same(mistyped, [], 'every path we define has the official type');
+        t.same(stricter, [], 'no stored object is refused on its next write: we require no more, and allow no fewer values');
       });
     }
   }

@@ -97,7 +97,7 @@ export const AtlasClusterStoredSpec = Type.Object(
 
 export const AtlasClusterStatus = Type.Object({
   ...CommonStatus,
-  stateName: Type.Optional(Type.String({ enum: ['IDLE', 'CREATING', 'UPDATING', 'DELETING', 'DELETED', 'REPAIRING'] })),
+  stateName: Type.Optional(Type.String({ description: "Atlas's stateName: IDLE, CREATING, UPDATING, DELETING, DELETED, REPAIRING." })),
   mongoDBVersion: Type.Optional(Type.String()),
   connectionStrings: Type.Optional(
     Type.Object({

@@ -12,6 +12,9 @@ export interface DatabaseUser {
   labels?: Array<{ key: string; value: string }>;
   deleteAfterDate?: string;
   x509Type?: string;
+  oidcAuthType?: string;
+  /** Atlas spells it so; the CRD's field is awsIamType. */
+  awsIAMType?: string;
   description?: string;
 }
 

@@ -37,6 +37,8 @@ export interface UserScope extends InProject {
 type Spec = AtlasDatabaseUserSpec & { shareWith: string[] };
 type UserInput = StepInput<Spec, UserScope>;
 
+export const EXTERNAL_PROJECT_MESSAGE = 'spec.externalProjectRef is not managed by this operator yet, so this user is left as it is in Atlas';
+
 export function checkUserSpec(facts: Facts): Validation<Spec> {
   const invalid = (message: string) => ({ ok: false as const, reason: 'DatabaseUserInvalidSpec', message });
   const withDefaults = Value.Default(AtlasDatabaseUserSpec, structuredClone(facts.parent.spec ?? {}));
@@ -44,7 +46,11 @@ export function checkUserSpec(facts: Facts): Validation<Spec> {
   if (problem) return invalid(problem);
   const valid = withDefaults as AtlasDatabaseUserSpec;
   if (valid.deleteAfterDate !== undefined && Number.isNaN(Date.parse(valid.deleteAfterDate))) return invalid(`spec.deleteAfterDate: "${valid.deleteAfterDate}" is not an ISO-8601 date`);
-  if (!valid.passwordSecretRef && (valid.x509Type ?? 'NONE') === 'NONE') return invalid('spec.passwordSecretRef is required unless x509Type is CUSTOMER or MANAGED');
+  if (valid.externalProjectRef) return { ok: false, reason: 'AtlasUnsupportedFeature', message: EXTERNAL_PROJECT_MESSAGE };
+  if (!valid.projectRef) return invalid('spec.projectRef is required');
+  if (!['NONE', 'MANAGED', 'CUSTOMER'].includes(valid.x509Type ?? 'NONE')) return invalid(`spec.x509Type: "${String(valid.x509Type).slice(0, 40)}" is not NONE, MANAGED or CUSTOMER`);
+  const passwordless = [valid.x509Type, valid.oidcAuthType, valid.awsIamType].some((type) => (type ?? 'NONE') !== 'NONE');
+  if (!valid.passwordSecretRef && !passwordless) return invalid('spec.passwordSecretRef is required unless x509Type, oidcAuthType or awsIamType is set');
   const sharing = shareTargets(facts.parent);
   if (!sharing.ok) return invalid(sharing.message);
   return { ok: true, spec: { ...valid, shareWith: sharing.namespaces } };
@@ -72,7 +78,10 @@ function desiredUser(spec: AtlasDatabaseUserSpec, groupId: string): DatabaseUser
     scopes: spec.scopes ?? [],
     labels: spec.labels ?? [],
     ...(spec.deleteAfterDate ? { deleteAfterDate: spec.deleteAfterDate } : {}),
+    ...(spec.description !== undefined ? { description: spec.description } : {}),
     x509Type: spec.x509Type ?? 'NONE',
+    oidcAuthType: spec.oidcAuthType ?? 'NONE',
+    awsIAMType: spec.awsIamType ?? 'NONE',
   };
 }
 
@@ -82,6 +91,9 @@ function userDiffers(want: DatabaseUser, have: DatabaseUser): boolean {
     canonical(want.scopes) !== canonical(have.scopes ?? []) ||
     canonical(want.labels) !== canonical(have.labels ?? []) ||
     (want.x509Type ?? 'NONE') !== (have.x509Type ?? 'NONE') ||
+    (want.oidcAuthType ?? 'NONE') !== (have.oidcAuthType ?? 'NONE') ||
+    (want.awsIAMType ?? 'NONE') !== (have.awsIAMType ?? 'NONE') ||
+    (want.description !== undefined && want.description !== (have.description ?? '')) ||
     !sameInstant(want.deleteAfterDate, have.deleteAfterDate)
   );
 }
@@ -126,7 +138,7 @@ export function planUser(input: UserInput, observed: UserObservation): StepPlan<
     // Someone else's create (USER_ALREADY_EXISTS) is adopted: observed again, it is updated.
     writes.push({ verb: 'create', request: userRequests.create(scope.groupId, { ...want, ...withPassword }), summary: `create database user ${spec.databaseName}/${spec.username}`, alreadyExists: 'USER_ALREADY_EXISTS' });
   } else if (passwordChanged || userDiffers(want, have)) {
-    const what = [...(passwordChanged ? ['password'] : []), ...(userDiffers(want, have) ? ['roles, scopes, labels or expiry'] : [])].join(' and ');
+    const what = [...(passwordChanged ? ['password'] : []), ...(userDiffers(want, have) ? ['roles, scopes, labels, expiry, description or authentication type'] : [])].join(' and ');
     writes.push({
       verb: 'update',
       request: userRequests.update(scope.groupId, spec.databaseName, spec.username, { ...changes, ...(passwordChanged ? withPassword : {}) }),

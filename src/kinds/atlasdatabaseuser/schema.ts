@@ -3,15 +3,22 @@
  * atlas-operator.md §1.4, with v0.8's optional passwordSecretRef and x509Type).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { cel, CommonStatus, ResourceRef, ResourceRefNamespaced } from '../common.js';
+import { CommonStatus, ResourceRef, ResourceRefNamespaced } from '../common.js';
+
+const NONE_OR = (values: string[], description: string) => Type.Optional(Type.String({ default: 'NONE', enum: ['NONE', ...values], description }));
 
 export const AtlasDatabaseUserSpec = Type.Object(
   {
-    projectRef: ResourceRefNamespaced,
+    // Optional only so that the official operator's users with externalProjectRef stay
+    // writable; the rule below asks for exactly one of the two, as the official CRD does.
+    projectRef: Type.Optional(ResourceRefNamespaced),
+    externalProjectRef: Type.Optional(Type.Object({ id: Type.String() })),
+    connectionSecret: Type.Optional(Type.Object({ name: Type.String() })),
     username: Type.String({ minLength: 1, maxLength: 1024 }),
+    description: Type.Optional(Type.String({ maxLength: 100 })),
     // A Secret in the user's namespace whose key "password" holds the password.
     passwordSecretRef: Type.Optional(ResourceRef),
-    databaseName: Type.String({ default: 'admin', enum: ['admin', '$external'], description: 'The authentication database.' }),
+    databaseName: Type.String({ default: 'admin', description: "The authentication database: admin, or $external for X.509, AWS IAM and OIDC Workload users." }),
     roles: Type.Array(
       Type.Object({ roleName: Type.String({ minLength: 1 }), databaseName: Type.String({ minLength: 1 }), collectionName: Type.Optional(Type.String()) }),
       { minItems: 1 },
@@ -19,9 +26,21 @@ export const AtlasDatabaseUserSpec = Type.Object(
     scopes: Type.Optional(Type.Array(Type.Object({ name: Type.String({ minLength: 1 }), type: Type.String({ enum: ['CLUSTER', 'DATA_LAKE'] }) }))),
     labels: Type.Optional(Type.Array(Type.Object({ key: Type.String({ maxLength: 255 }), value: Type.String() }))),
     deleteAfterDate: Type.Optional(Type.String({ description: 'ISO-8601; Atlas removes the user then (at most a week ahead).' })),
-    x509Type: Type.Optional(Type.String({ enum: ['NONE', 'CUSTOMER', 'MANAGED'] })),
+    // No enum in the CRD: v0.8 had none, and a stored value must stay writable; the hook checks it.
+    x509Type: Type.Optional(Type.String({ default: 'NONE', description: 'NONE, MANAGED or CUSTOMER.' })),
+    oidcAuthType: NONE_OR(['IDP_GROUP', 'USER'], 'OIDC federated authentication: IDP_GROUP (Workforce) or USER (Workload).'),
+    awsIamType: NONE_OR(['USER', 'ROLE'], 'AWS IAM authentication: USER or ROLE (the username is the ARN).'),
   },
-  cel("has(self.passwordSecretRef) || (has(self.x509Type) && self.x509Type != 'NONE')", 'spec.passwordSecretRef is required unless x509Type is CUSTOMER or MANAGED'),
+  {
+    'x-kubernetes-validations': [
+      {
+        rule: "has(self.passwordSecretRef) || (has(self.x509Type) && self.x509Type != 'NONE') || (has(self.oidcAuthType) && self.oidcAuthType != 'NONE') || (has(self.awsIamType) && self.awsIamType != 'NONE')",
+        message: 'spec.passwordSecretRef is required unless x509Type, oidcAuthType or awsIamType is set',
+      },
+      { rule: '(has(self.externalProjectRef) && !has(self.projectRef)) || (!has(self.externalProjectRef) && has(self.projectRef))', message: 'must define only one project reference through externalProjectRef or projectRef' },
+      { rule: '(has(self.externalProjectRef) && has(self.connectionSecret)) || !has(self.externalProjectRef)', message: 'must define a local connection secret when referencing an external project' },
+    ],
+  },
 );
 export type AtlasDatabaseUserSpec = Static<typeof AtlasDatabaseUserSpec>;
 

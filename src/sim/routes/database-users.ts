@@ -69,7 +69,9 @@ export function databaseUserRoutes(ctx: SimContext): FastifyPluginAsync {
       const users = store.usersOf(project.id);
       const key = userKey(input.databaseName, input.username);
       if (users.has(key)) throw atlasErrors.userAlreadyExists(input.username);
-      if (input.databaseName === 'admin' && input.password === undefined) throw atlasErrors.missingAttribute('password');
+      // A SCRAM user needs a password; an OIDC Workforce group lives in admin without one.
+      const federated = (['x509Type', 'awsIAMType', 'ldapAuthType', 'oidcAuthType'] as const).some((type) => (input[type] ?? 'NONE') !== 'NONE');
+      if (input.databaseName === 'admin' && input.password === undefined && !federated) throw atlasErrors.missingAttribute('password');
       const user: DatabaseUserRecord = {
         groupId: project.id,
         databaseName: input.databaseName,
