@@ -102,6 +102,8 @@ export class ConditionSet {
 
   remove(type: string): this {
     this.current.delete(type);
+    // Decided in this call, as much as set: a later failure belongs to a later step.
+    this.touched.add(type);
     return this;
   }
 

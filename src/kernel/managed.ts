@@ -79,7 +79,8 @@ export interface StepInput<Spec, Scope> {
 export type ConditionOutcome = { status: 'True' } | { status: 'False'; reason: string; message: string };
 
 export interface Verdict<Scope> {
-  condition: ConditionOutcome;
+  /** Absent: the spec does not ask for this step, so its condition goes (as the official operator unsets it). */
+  condition: ConditionOutcome | { status: 'Absent' };
   /** The condition type, when not the step's own. */
   type?: string;
   /** Status fields to set; an undefined value removes the field. */

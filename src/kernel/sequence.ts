@@ -134,14 +134,15 @@ async function reconcile<Spec, Scope>(kind: ManagedKind<Spec, Scope>, ctx: HookC
     // A condition two steps share is True only once the last of them is done: until then a
     // failure the kernel reports (budget, rate limit) must still land on it.
     const sharedLater = kind.steps.slice(index + 1).some((later) => later.condition === type);
-    if (verdict.condition.status === 'True') {
+    if (verdict.condition.status === 'Absent') ctx.conditions.remove(type);
+    else if (verdict.condition.status === 'True') {
       if (!sharedLater) ctx.conditions.true(type);
     } else ctx.conditions.false(type, verdict.condition.reason, verdict.condition.message);
     patch(status, verdict.status);
     scope = { ...scope, ...verdict.scope };
     if (verdict.children) children = verdict.children;
     resync.add(verdict.wait, ctx.conditions.get(type));
-    if (verdict.condition.status !== 'True') break;
+    if (verdict.condition.status === 'False') break;
   }
   return { status, changes, ...(children ? { children } : {}), ...resync.value };
 }

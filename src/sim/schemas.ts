@@ -43,6 +43,23 @@ export const GroupUpdate = Type.Object(
   strict,
 );
 
+/** GroupSettings (2023-01-01): every flag a project has. */
+export const PROJECT_SETTINGS = [
+  'isClusterAiAssistantEnabled',
+  'isCollectDatabaseSpecificsStatisticsEnabled',
+  'isDataExplorerEnabled',
+  'isDataExplorerGenAIFeaturesEnabled',
+  'isDataExplorerGenAISampleDocumentPassingEnabled',
+  'isDataValidationEnabled',
+  'isExtendedStorageSizesEnabled',
+  'isNativeRerankingEnabled',
+  'isPerformanceAdvisorEnabled',
+  'isRealtimePerformancePanelEnabled',
+  'isSchemaAdvisorEnabled',
+] as const;
+
+export const GroupSettings = Type.Object(Object.fromEntries(PROJECT_SETTINGS.map((name) => [name, Type.Optional(Type.Boolean())])), strict);
+
 export const AccessListEntry = Type.Object(
   {
     ipAddress: Type.Optional(Type.String()),

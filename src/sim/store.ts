@@ -19,6 +19,8 @@ export interface ProjectRecord {
   created: number;
   withDefaultAlertsSettings: boolean;
   tags?: Tag[];
+  /** GET/PATCH …/settings; a new project has Atlas's defaults. */
+  settings: Record<string, boolean>;
 }
 
 export interface AccessEntryRecord {

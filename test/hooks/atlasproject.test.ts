@@ -287,3 +287,39 @@ t.test('revoked credentials at delete time say so', async (t) => {
   t.notMatch(res.text, /revoked-key/);
   t.equal(op.sim.control.state().projects.length, 1, 'nothing was deleted');
 });
+
+t.test('settings: set flags reach Atlas, drift is put back, the rest is left alone; removal unsets the condition only', async (t) => {
+  const op = await startOperator(t, { provisionSeconds: 0 });
+  const p = project({ settings: { isDataExplorerEnabled: false, isSchemaAdvisorEnabled: true } });
+  await op.sync('atlasproject', p, [credentials]);
+  const atlasSettings = () => op.sim.control.store.projects.get(p.status.id)!.settings;
+  t.match(conditionsOf(p).ProjectSettingsReady, { status: 'True' });
+  t.equal(conditionsOf(p).Ready!.status, 'True');
+  t.match(atlasSettings(), { isDataExplorerEnabled: false, isSchemaAdvisorEnabled: true, isPerformanceAdvisorEnabled: true }, 'flags the spec leaves out keep their values');
+  t.same(op.sim.control.requestCounts()['PATCH /api/atlas/v2/groups/:groupId/settings'], { requests: 1, authenticated: 1 }, 'only the differing flag was sent, once');
+
+  op.sim.control.clearRequestCounts();
+  await op.sync('atlasproject', p, [credentials]);
+  t.equal(op.writes(), 0, 'in step: nothing written');
+  t.same(Object.keys(op.sim.control.requestCounts()).sort(), ['GET /api/atlas/v2/groups/:groupId/accessList', 'GET /api/atlas/v2/groups/:groupId/settings'], 'one read per feature the spec sets');
+
+  atlasSettings().isDataExplorerEnabled = true;
+  await op.sync('atlasproject', p, [credentials]);
+  t.equal(atlasSettings().isDataExplorerEnabled, false, 'changed in Atlas, put back');
+
+  op.sim.control.injectFault({ route: '/api/atlas/v2/groups/:groupId/settings', method: 'PATCH', kind: 'error', status: 500, errorCode: 'UNEXPECTED_ERROR', count: 5 });
+  atlasSettings().isDataExplorerEnabled = true;
+  const failed = await op.sync('atlasproject', p, [credentials]);
+  t.match(conditionsOf(p).ProjectSettingsReady, { status: 'False', reason: 'ProjectSettingsReady', message: /PATCH .*\/settings: 500/ });
+  t.equal(failed.resyncAfterSeconds, 30);
+  op.sim.control.clearFaults();
+
+  delete p.spec.settings;
+  p.metadata.generation = 2;
+  op.sim.control.clearRequestCounts();
+  await op.sync('atlasproject', p, [credentials]);
+  t.notOk(conditionsOf(p).ProjectSettingsReady, 'without spec.settings the condition goes');
+  t.notOk(op.sim.control.requestCounts()['GET /api/atlas/v2/groups/:groupId/settings'], 'and nothing is read');
+  t.equal(atlasSettings().isDataExplorerEnabled, true, 'Atlas keeps what it has');
+  t.equal(conditionsOf(p).Ready!.status, 'True');
+});

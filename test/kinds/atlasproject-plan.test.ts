@@ -1,7 +1,7 @@
 /** AtlasProject's pure plans: what each step writes and reports, without Atlas. */
 import t from 'tap';
 import { AtlasApiError } from '../../src/atlas/errors.js';
-import { checkProjectSpec, dependents, planAccessListStep, planActivation, planProject, planProjectRemoval, PLANNED_ID, type ProjectScope } from '../../src/kinds/atlasproject/plan.js';
+import { checkProjectSpec, dependents, planAccessListStep, planActivation, planProject, planProjectRemoval, planSettings, PLANNED_ID, type ProjectScope } from '../../src/kinds/atlasproject/plan.js';
 import type { AtlasProjectSpec } from '../../src/kinds/atlasproject/schema.js';
 import { condition, facts, input, NOW, removal } from '../helpers/facts.js';
 
@@ -82,4 +82,14 @@ t.test('deletion: dependents first, clusters block, gone only when proven', asyn
 
   t.same(planProjectRemoval(removal(f, spec(), scope()), { project: undefined, provenGone: true }).settle([]), { gone: true });
   t.match(planProjectRemoval(removal(f, spec(), scope()), { project: undefined, provenGone: false }).settle([]), { gone: false, message: /cannot prove the Atlas project gone from organization o1/, keepHint: true });
+});
+
+t.test('settings: only the flags the spec sets, and only those that differ, in one PATCH; absent unsets the condition', async (t) => {
+  const f = facts({});
+  const current = { isDataExplorerEnabled: true, isSchemaAdvisorEnabled: true, isPerformanceAdvisorEnabled: true };
+  const plan = planSettings(input(f, spec({ settings: { isDataExplorerEnabled: false, isSchemaAdvisorEnabled: true } }), scope()), current);
+  t.match(plan.writes, [{ verb: 'update', request: { method: 'PATCH', path: '/api/atlas/v2/groups/g1/settings', body: { isDataExplorerEnabled: false } }, summary: 'set project settings isDataExplorerEnabled=false' }]);
+  t.same(plan.settle([]), { condition: { status: 'True' } });
+  t.same(planSettings(input(f, spec({ settings: { isSchemaAdvisorEnabled: true } }), scope()), current).writes, [], 'in step: no write');
+  t.same(planSettings(input(f, spec(), scope()), undefined).settle([]), { condition: { status: 'Absent' } });
 });

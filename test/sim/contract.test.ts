@@ -63,6 +63,9 @@ t.test('simulator responses validate against spec.yaml', { skip: skipWithoutSpec
   await call('GET', '/api/atlas/v2/groups', '2023-01-01');
   await call('PATCH', `/api/atlas/v2/groups/${id}`, '2023-01-01', { name: 'Contract-Project-2' });
   await call('GET', '/api/atlas/v2/groups/aaaaaaaaaaaaaaaaaaaaaaaa', '2023-01-01');
+  // Project settings
+  await call('GET', `/api/atlas/v2/groups/${id}/settings`, '2023-01-01');
+  await call('PATCH', `/api/atlas/v2/groups/${id}/settings`, '2023-01-01', { isDataExplorerEnabled: false });
   // Access list
   await atlas.accessList.add(id, [{ ipAddress: '192.0.2.15', comment: 'app' }, { cidrBlock: '203.0.113.0/24' }]);
   await ignore(atlas.accessList.add(id, [{ ipAddress: '192.0.2.1dfdfd5' }]));

@@ -50,6 +50,14 @@ export const accessListRequests = {
   status: (groupId: string, entry: string) => atlasRequest('GET', '/groups/{groupId}/accessList/{entryValue}/status', [groupId, entry], VERSION),
 };
 
+export type Settings = Record<string, boolean>;
+
+export const settingsRequests = {
+  get: (groupId: string) => atlasRequest('GET', '/groups/{groupId}/settings', [groupId], VERSION),
+  /** PATCH to the desired flags: repeating it is harmless. */
+  update: (groupId: string, body: Settings) => atlasRequest('PATCH', '/groups/{groupId}/settings', [groupId], VERSION, { body, idempotent: true }),
+};
+
 export const projectReads = {
   /** The organizations these credentials act for: an API key's or service account's own. */
   organizations: (atlas: AtlasClient) => atlas.all<Organization>(projectRequests.organizations()),
@@ -58,6 +66,7 @@ export const projectReads = {
   get: (atlas: AtlasClient, groupId: string) => atlas.find<Project>(projectRequests.get(groupId), NOT_FOUND.project),
   getByName: (atlas: AtlasClient, name: string) => atlas.find<Project>(projectRequests.getByName(name), NOT_FOUND.projectByName),
   accessList: (atlas: AtlasClient, groupId: string) => atlas.all<AccessListEntry>(accessListRequests.list(groupId)),
+  settings: (atlas: AtlasClient, groupId: string) => atlas.send<Settings>(settingsRequests.get(groupId)),
   accessListStatus: async (atlas: AtlasClient, groupId: string, entry: string) =>
     (await atlas.send<{ STATUS: AccessListStatus }>(accessListRequests.status(groupId, entry))).STATUS,
 };

@@ -21,6 +21,7 @@ import {
   planActivation,
   planProject,
   planProjectRemoval,
+  planSettings,
   PLANNED_ID,
   PROJECT_CONDITIONS,
   type ProjectObservation,
@@ -86,6 +87,16 @@ const projectStep = step({
   plan: planProject,
 });
 
+const settingsStep = step({
+  name: 'settings',
+  condition: PROJECT_CONDITIONS.settings,
+  // The official operator's reason for every failure of this step.
+  reasons: { create: 'ProjectSettingsReady', update: 'ProjectSettingsReady', delete: 'ProjectSettingsReady' },
+  // One read, and only when the spec sets any: a project without settings pays nothing.
+  observe: async ({ spec, scope }, atlas) => (spec.settings && scope.groupId !== PLANNED_ID ? projectReads.settings(atlas, scope.groupId) : undefined),
+  plan: planSettings,
+});
+
 const accessListStep = step({
   name: 'access list',
   condition: PROJECT_CONDITIONS.accessList,
@@ -122,7 +133,7 @@ export const atlasProjectKind: ManagedKind<AtlasProjectSpec, ProjectScope> = {
   specSchema: AtlasProjectSpec,
   observedStatus,
   connect,
-  steps: [projectStep, accessListStep, activationStep],
+  steps: [projectStep, settingsStep, accessListStep, activationStep],
   deletion: {
     noun: 'the Atlas project',
     // Clusters and users find their credentials through this object: gone first, they could never be finalized.

@@ -12,13 +12,14 @@ import { ACCESS_NOT_CONFIGURED } from '../../kernel/identity.js';
 import type { AtlasWrite, Facts, RemovalInput, RemovalPlan, StepInput, StepPlan, Validation } from '../../kernel/managed.js';
 import { API_VERSION } from '../common.js';
 import { accessListKey, planAccessList } from './access-list.js';
-import { accessListRequests, projectRequests, type AccessListEntry, type AccessListStatus, type Project } from './atlas.js';
+import { accessListRequests, projectRequests, settingsRequests, type AccessListEntry, type AccessListStatus, type Project, type Settings } from './atlas.js';
 import type { Cluster } from '../atlascluster/atlas.js';
 import { AtlasProjectSpec, ONE_ADDRESS_MESSAGE } from './schema.js';
 import { schemaProblem } from '../../kernel/validation.js';
 
 export const PROJECT_CONDITIONS = {
   project: 'ProjectReady',
+  settings: 'ProjectSettingsReady',
   accessList: 'IPAccessListReady',
 } as const;
 
@@ -95,6 +96,23 @@ export function planProject(input: ProjectInput, observed: ProjectObservation): 
         scope: { groupId: created?.id ?? PLANNED_ID, accessList: [] },
       };
     },
+  };
+}
+
+/**
+ * The settings the spec sets, compared flag by flag; flags it leaves out stay as Atlas has
+ * them. Without spec.settings nothing is read or written and the condition goes, as the
+ * official operator does (a removed field does not reset Atlas).
+ */
+export function planSettings(input: ProjectInput, current: Settings | undefined): StepPlan<ProjectScope> {
+  const wanted = input.spec.settings;
+  if (!wanted) return { writes: [], settle: () => ({ condition: { status: 'Absent' } }) };
+  const differing = Object.fromEntries(Object.entries(wanted).filter(([name, value]) => value !== undefined && current?.[name] !== value)) as Settings;
+  const names = Object.keys(differing);
+  if (names.length === 0) return { writes: [], settle: () => ({ condition: { status: 'True' } }) };
+  return {
+    writes: [{ verb: 'update', request: settingsRequests.update(input.scope.groupId, differing), summary: `set project settings ${names.map((n) => `${n}=${differing[n]}`).join(', ')}` }],
+    settle: () => ({ condition: { status: 'True' } }),
   };
 }
 

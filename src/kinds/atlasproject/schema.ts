@@ -3,7 +3,7 @@
  * (../shared/reference/atlas-operator.md §1.2). One schema serves hook-side validation, the
  * TypeScript types and the CRD (generate-crds.ts).
  */
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TBoolean, type TOptional } from '@sinclair/typebox';
 import { cel, CommonStatus, ResourceRef } from '../common.js';
 
 export const ONE_ADDRESS_MESSAGE = "only one of the 'awsSecurityGroup', 'cidrBlock' or 'ipAddress' is required be specified";
@@ -25,6 +25,19 @@ export const IpAccessListEntry = Type.Object(
 );
 export type IpAccessListEntry = Static<typeof IpAccessListEntry>;
 
+/** The project settings the official operator manages; only those set are compared. */
+export const PROJECT_SETTING_NAMES = [
+  'isCollectDatabaseSpecificsStatisticsEnabled',
+  'isDataExplorerEnabled',
+  'isExtendedStorageSizesEnabled',
+  'isPerformanceAdvisorEnabled',
+  'isRealtimePerformancePanelEnabled',
+  'isSchemaAdvisorEnabled',
+] as const;
+
+export const ProjectSettings = Type.Object(Object.fromEntries(PROJECT_SETTING_NAMES.map((name) => [name, Type.Optional(Type.Boolean())])) as Record<(typeof PROJECT_SETTING_NAMES)[number], TOptional<TBoolean>>);
+export type ProjectSettings = Static<typeof ProjectSettings>;
+
 export const AtlasProjectSpec = Type.Object({
   name: Type.String({
     minLength: 1,
@@ -34,6 +47,7 @@ export const AtlasProjectSpec = Type.Object({
   }),
   connectionSecretRef: Type.Optional(ResourceRef),
   projectIpAccessList: Type.Optional(Type.Array(IpAccessListEntry)),
+  settings: Type.Optional(ProjectSettings),
 });
 export type AtlasProjectSpec = Static<typeof AtlasProjectSpec>;
 

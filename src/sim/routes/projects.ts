@@ -1,12 +1,27 @@
-/** Projects (groups): create, get by id or name, list, rename, delete. */
+/** Projects (groups): create, get by id or name, list, rename, delete; their settings. */
 import type { FastifyPluginAsync } from 'fastify';
 import { atlasDate } from '../clock.js';
 import { baseUrl, ownedProject, paginate, principal, send, type SimContext } from '../context.js';
 import { atlasErrors } from '../errors.js';
-import { GroupCreate, GroupUpdate, PROJECT_NAME, validateBody } from '../schemas.js';
+import { GroupCreate, GroupSettings, GroupUpdate, PROJECT_NAME, PROJECT_SETTINGS, validateBody } from '../schemas.js';
 import type { ProjectRecord, Tag } from '../store.js';
 
 const V = { config: { versions: ['2023-01-01'] } } as const;
+
+/** A new project's settings, as Atlas starts them: the advisors and panels on, the rest off. */
+const DEFAULT_SETTINGS: Record<(typeof PROJECT_SETTINGS)[number], boolean> = {
+  isClusterAiAssistantEnabled: false,
+  isCollectDatabaseSpecificsStatisticsEnabled: true,
+  isDataExplorerEnabled: true,
+  isDataExplorerGenAIFeaturesEnabled: true,
+  isDataExplorerGenAISampleDocumentPassingEnabled: false,
+  isDataValidationEnabled: false,
+  isExtendedStorageSizesEnabled: false,
+  isNativeRerankingEnabled: false,
+  isPerformanceAdvisorEnabled: true,
+  isRealtimePerformancePanelEnabled: true,
+  isSchemaAdvisorEnabled: true,
+};
 
 export function renderProject(base: string, project: ProjectRecord, clusterCount: number) {
   const self = `${base}/api/atlas/v2/groups/${project.id}`;
@@ -46,6 +61,7 @@ export function projectRoutes(ctx: SimContext): FastifyPluginAsync {
         created: store.now(),
         withDefaultAlertsSettings: body.withDefaultAlertsSettings ?? true,
         ...(body.tags ? { tags: body.tags } : {}),
+        settings: { ...DEFAULT_SETTINGS },
       };
       store.projects.set(project.id, project);
       return send(reply, 201, render(baseUrl(request), project));
@@ -72,6 +88,16 @@ export function projectRoutes(ctx: SimContext): FastifyPluginAsync {
       if (body.tags !== undefined) project.tags = body.tags;
       if (body.withDefaultAlertsSettings !== undefined) project.withDefaultAlertsSettings = body.withDefaultAlertsSettings;
       return send(reply, 200, render(baseUrl(request), project));
+    });
+
+    app.get<{ Params: { groupId: string } }>('/api/atlas/v2/groups/:groupId/settings', V, async (request, reply) =>
+      send(reply, 200, { ...ownedProject(ctx, request, request.params.groupId).settings }),
+    );
+
+    app.patch<{ Params: { groupId: string } }>('/api/atlas/v2/groups/:groupId/settings', V, async (request, reply) => {
+      const project = ownedProject(ctx, request, request.params.groupId);
+      Object.assign(project.settings, validateBody<Record<string, boolean>>(GroupSettings, request.body ?? {}));
+      return send(reply, 200, { ...project.settings });
     });
 
     app.delete<{ Params: { groupId: string } }>('/api/atlas/v2/groups/:groupId', V, async (request, reply) => {
