@@ -29,6 +29,15 @@ t.test('the CRDs on a real API server', { timeout: 900_000 }, async (t) => {
     t.doesNotThrow(() => k(['apply', '-f', join(root, 'examples', file)]), `examples/${file} is accepted`);
   }
   t.equal(k(['get', '-n', 'team-a', 'atlasdatabaseuser/my-database-user', '-o', 'jsonpath={.spec.databaseName}']), 'admin', 'defaults apply');
+  // The official operator's current samples for the kinds we serve, as users apply them.
+  const samples = join(root, '../shared/ako-samples/v2.15.1/config/samples');
+  if (existsSync(samples)) {
+    k(['create', 'namespace', 'samples']);
+    for (const file of ['atlas_v1_atlasproject.yaml', 'atlas_v1_atlasproject_with_maintenance_window.yaml', 'atlas_v1_atlasdatabaseuser.yaml']) {
+      t.doesNotThrow(() => k(['apply', '-n', 'samples', '-f', join(samples, file)]), `official v2.15.1 ${file} is accepted`);
+    }
+    t.equal(k(['get', '-n', 'samples', 'atlasproject/my-project', '-o', 'jsonpath={.spec.maintenanceWindow.dayOfWeek}']), '3', 'and its maintenance window is kept');
+  }
   t.match(k(['get', '-n', 'team-a', 'atlasprojects']), /^NAME\s+NAME\s+READY\s+ATLAS ID\n/, 'printer columns');
   t.match(k(['get', '-n', 'team-a', 'atlasclusters']), /^NAME\s+NAME\s+READY\s+STATE\s+MONGODB VERSION\n/);
 

@@ -1,0 +1,44 @@
+/**
+ * The official operator's v2.15.1 samples for the kinds we serve
+ * (../shared/ako-samples/v2.15.1/config/samples), as a user applies them beside the global
+ * credentials Secret and the user's password Secret: each reaches Ready through the hooks
+ * against the simulator, and the next sync writes nothing to Atlas.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import t from 'tap';
+import { parse } from 'yaml';
+import { relatedFor } from '../../src/demo/objects.js';
+import { conditionsOf, demoCredentials, secret, startOperator, type Obj } from '../helpers/operator.js';
+import { SHARED } from '../helpers/shared.js';
+
+const SAMPLES = `${SHARED}ako-samples/v2.15.1/config/samples/`;
+const load = (file: string): Obj => {
+  const object = parse(readFileSync(`${SAMPLES}${file}`, 'utf8')) as Obj;
+  object.metadata = { ...object.metadata, namespace: 'team-a', uid: `uid-${file}`, generation: 1 };
+  return object;
+};
+
+t.test('official v2.15.1 samples reach Ready, then write nothing', { skip: existsSync(SAMPLES) ? false : `the official samples are absent (${SAMPLES})` }, async (t) => {
+  for (const projectFile of ['atlas_v1_atlasproject.yaml', 'atlas_v1_atlasproject_with_maintenance_window.yaml']) {
+    const op = await startOperator(t, { provisionSeconds: 0 });
+    // The samples name no Secret: the global one, in the operator's namespace, and the user's password.
+    const objects: Obj[] = [secret('atlas-system', 'atlas-metacontroller-api-key', demoCredentials), secret('team-a', 'the-user-password', { password: 'sample-password' })];
+    const project = load(projectFile);
+    const user = load('atlas_v1_atlasdatabaseuser.yaml');
+    objects.push(project, user);
+    const related = async (kind: string, parent: Obj) => Object.values(relatedFor((await op.customize(kind, parent)).relatedResources, objects as any)).flatMap((m) => Object.values(m));
+    const sync = async (kind: string, parent: Obj) => op.sync(kind, parent, await related(kind, parent));
+    await sync('atlasproject', project);
+    op.sim.control.advance(60);
+    await sync('atlasproject', project);
+    await sync('atlasdatabaseuser', user);
+    t.equal(conditionsOf(project).Ready!.status, 'True', `${projectFile}: Ready`);
+    t.equal(conditionsOf(user).Ready!.status, 'True', `${projectFile} with atlas_v1_atlasdatabaseuser.yaml: the user is Ready`);
+    const writes = op.writes();
+    const projectAnswer = await sync('atlasproject', project);
+    const userAnswer = await sync('atlasdatabaseuser', user);
+    t.equal(op.writes(), writes, `${projectFile}: the next sync of each writes nothing`);
+    t.equal((await sync('atlasproject', project)).text, projectAnswer.text, 'byte-identical answers');
+    t.equal((await sync('atlasdatabaseuser', user)).text, userAnswer.text);
+  }
+});
