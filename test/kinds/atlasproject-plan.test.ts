@@ -93,3 +93,13 @@ t.test('settings: only the flags the spec sets, and only those that differ, in o
   t.same(planSettings(input(f, spec({ settings: { isSchemaAdvisorEnabled: true } }), scope()), current).writes, [], 'in step: no write');
   t.same(planSettings(input(f, spec(), scope()), undefined).settle([]), { condition: { status: 'Absent' } });
 });
+
+t.test('create-time fields go into the create only', async (t) => {
+  const f = facts({});
+  const create = (extra: Partial<AtlasProjectSpec>) => planProject(input(f, spec(extra), scope({ groupId: PLANNED_ID })), { project: undefined }).writes[0]!.request.body;
+  t.same(create({}), { name: 'P', orgId: 'o1', withDefaultAlertsSettings: true });
+  t.same(create({ withDefaultAlertsSettings: false, regionUsageRestrictions: 'NONE' }), { name: 'P', orgId: 'o1', withDefaultAlertsSettings: false }, 'NONE is not sent');
+  t.same(create({ regionUsageRestrictions: 'GOV_REGIONS_ONLY' }), { name: 'P', orgId: 'o1', withDefaultAlertsSettings: true, regionUsageRestrictions: 'GOV_REGIONS_ONLY' });
+  const found = planProject(input(f, spec({ withDefaultAlertsSettings: false }), scope()), { project: { id: 'g1', orgId: 'o1' } });
+  t.same(found.writes, [], 'an existing project is not changed for them');
+});

@@ -37,7 +37,7 @@ export const projectRequests = {
   list: () => atlasRequest('GET', '/groups', [], VERSION),
   get: (groupId: string) => atlasRequest('GET', '/groups/{groupId}', [groupId], VERSION),
   getByName: (name: string) => atlasRequest('GET', '/groups/byName/{groupName}', [name], VERSION),
-  create: (body: { name: string; orgId: string; withDefaultAlertsSettings?: boolean }) => atlasRequest('POST', '/groups', [], VERSION, { body }),
+  create: (body: { name: string; orgId: string; withDefaultAlertsSettings?: boolean; regionUsageRestrictions?: string }) => atlasRequest('POST', '/groups', [], VERSION, { body }),
   delete: (groupId: string) => atlasRequest('DELETE', '/groups/{groupId}', [groupId], VERSION),
   organizations: () => atlasRequest('GET', '/orgs', [], VERSION),
 };

@@ -81,7 +81,13 @@ export function planProject(input: ProjectInput, observed: ProjectObservation): 
   }
   const create: AtlasWrite = {
     verb: 'create',
-    request: projectRequests.create({ name: spec.name, orgId: scope.orgId, withDefaultAlertsSettings: true }),
+    request: projectRequests.create({
+      name: spec.name,
+      orgId: scope.orgId,
+      withDefaultAlertsSettings: spec.withDefaultAlertsSettings ?? true,
+      // Commercial Atlas knows no NONE: only a real restriction is sent.
+      ...(spec.regionUsageRestrictions && spec.regionUsageRestrictions !== 'NONE' ? { regionUsageRestrictions: spec.regionUsageRestrictions } : {}),
+    }),
     summary: `create project ${spec.name} in organization ${scope.orgId}`,
     alreadyExists: 'GROUP_ALREADY_EXISTS',
   };

@@ -48,6 +48,11 @@ export const AtlasProjectSpec = Type.Object({
   connectionSecretRef: Type.Optional(ResourceRef),
   projectIpAccessList: Type.Optional(Type.Array(IpAccessListEntry)),
   settings: Type.Optional(ProjectSettings),
+  // Create-time only, as in the official operator: Atlas takes them when the project is made.
+  withDefaultAlertsSettings: Type.Optional(Type.Boolean({ default: true, description: "Create the project with Atlas's default alerts (only when it is created)." })),
+  regionUsageRestrictions: Type.Optional(
+    Type.String({ default: 'NONE', enum: ['NONE', 'GOV_REGIONS_ONLY', 'COMMERCIAL_FEDRAMP_REGIONS_ONLY'], description: 'Atlas for Government only; NONE is not sent (only when the project is created).' }),
+  ),
 });
 export type AtlasProjectSpec = Static<typeof AtlasProjectSpec>;
 
