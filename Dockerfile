@@ -4,6 +4,7 @@ WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 RUN npm ci --ignore-scripts
 COPY src ./src
+COPY scripts ./scripts
 RUN npm run build
 
 # Runtime stage: production dependencies and compiled output only.
