@@ -3,15 +3,40 @@
  * stringData folded into base64 data as the API server stores it, and grouped in v2 maps.
  */
 import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import { UsageError } from '../config/flags.js';
 import type { KubeObject, ObjectMap, RelatedResourceRule } from '../kernel/contract.js';
 
 export function loadManifests(dir: URL): KubeObject[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.yaml'))
     .sort()
-    .flatMap((f) => parseAllDocuments(readFileSync(new URL(f, dir), 'utf8')).map((d) => d.toJSON() as KubeObject))
-    .map(asStored);
+    .flatMap((f) => loadManifestFile(new URL(f, dir)));
+}
+
+/**
+ * The objects of one manifest file, as stored: every document a Kubernetes object (kind and
+ * metadata.name), namespaced (default where the manifest names none). Unreadable files and
+ * documents that are not YAML or not objects are a UsageError naming the file and document.
+ */
+export function loadManifestFile(file: string | URL): KubeObject[] {
+  const shown = typeof file === 'string' ? file : fileURLToPath(file);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${shown}: ${(error as Error).message}`);
+  }
+  return parseAllDocuments(text).flatMap((doc, i) => {
+    if (doc.errors.length > 0) throw new UsageError(`${shown}: document ${i + 1} is not YAML: ${doc.errors[0]!.message}`);
+    const object = doc.toJSON() as KubeObject | null;
+    if (object === null) return [];
+    if (typeof object !== 'object' || typeof object.kind !== 'string' || typeof object.metadata?.name !== 'string') {
+      throw new UsageError(`${shown}: document ${i + 1} is not a Kubernetes object (it needs kind and metadata.name)`);
+    }
+    return [asStored({ ...object, metadata: { ...object.metadata, namespace: object.metadata.namespace ?? 'default' } })];
+  });
 }
 
 /** What the API server would hand back: stringData merged into base64 data, a uid, a generation. */

@@ -61,15 +61,19 @@ export interface PlanResult extends SyncResult {
   changes: PlannedChange[];
 }
 
-export interface KindController {
+/** What names a kind and its routes, and what it asks Metacontroller to send. */
+export interface KindIdentity {
   kind: string;
   apiVersion: string;
   /** The route segment: /hooks/<route>/<hook>. */
   route: string;
-  /** The condition types its steps set (Ready aside); observed ones of other types are dropped. */
-  conditionTypes: readonly string[];
   /** Depends on the parent and our identity only: Metacontroller caches it per generation. */
   customize(parent: KubeObject, identity: OperatorIdentity): RelatedResourceRule[];
+}
+
+export interface KindController extends KindIdentity {
+  /** The condition types its steps set (Ready aside); observed ones of other types are dropped. */
+  conditionTypes: readonly string[];
   sync(ctx: HookContext): Promise<SyncResult>;
   finalize(ctx: HookContext): Promise<FinalizeResult>;
   /** What sync would write to Atlas, from reads only. */

@@ -12,7 +12,8 @@ import type { AtlasCredentials } from '../atlas/credentials.js';
 import type { AtlasRequest } from '../atlas/http.js';
 import type { OperatorIdentity } from '../config/identity.js';
 import type { Condition } from './conditions.js';
-import type { KubeObject, ObjectMap, RelatedResourceRule } from './contract.js';
+import type { KubeObject, ObjectMap } from './contract.js';
+import type { KindIdentity } from './hook-kind.js';
 import type { SecretRef } from './credentials.js';
 import type { FixedWait, Wait } from './resync.js';
 
@@ -141,17 +142,11 @@ export interface Deletion<Spec, Scope, Observed = unknown> {
   goneOn?(error: AtlasApiError, input: RemovalInput<Spec, Scope>, atlas: AtlasClient): Promise<boolean>;
 }
 
-export interface ManagedKind<Spec, Scope> {
-  kind: string;
-  apiVersion: string;
-  /** The route segment: /hooks/<route>/<hook>. */
-  route: string;
+export interface ManagedKind<Spec, Scope> extends KindIdentity {
   /** Where connection problems and finalizer messages are reported. */
   readyCondition: string;
   /** Every condition type the steps set (Ready and ValidationSucceeded aside). */
   conditionTypes: readonly string[];
-  /** Depends on the parent and our identity only: Metacontroller caches it per generation. */
-  customize(parent: KubeObject, identity: OperatorIdentity): RelatedResourceRule[];
   validate(facts: Facts): Validation<Spec>;
   /** The spec's schema: fields it does not define are reported, never acted on. */
   specSchema: TSchema;

@@ -33,3 +33,6 @@ export type ResourceRefNamespaced = Static<typeof ResourceRefNamespaced>;
 export function cel(rule: string, message: string): { 'x-kubernetes-validations': Array<{ rule: string; message: string }> } {
   return { 'x-kubernetes-validations': [{ rule, message }] };
 }
+
+/** The printer column every kind shows, as the official operator's CRDs do. */
+export const READY_COLUMN = { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' } as const;

@@ -6,14 +6,12 @@
  * Projects go first, so the project id a plan finds in Atlas reaches their clusters and
  * users.
  */
-import { readFileSync } from 'node:fs';
-import { parseAllDocuments } from 'yaml';
 import { AtlasHttp } from '../atlas/http.js';
 import { operatorIdentity } from '../config/identity.js';
 import { parseFlags, UsageError, type FlagValues } from '../config/flags.js';
-import type { KubeObject, PlanResponse } from '../kernel/contract.js';
+import type { PlanResponse } from '../kernel/contract.js';
 import type { Condition } from '../kernel/conditions.js';
-import { asStored, relatedFor } from '../demo/objects.js';
+import { loadManifestFile, relatedFor } from '../demo/objects.js';
 import { allKinds } from '../kinds/index.js';
 import { buildHookServer } from '../server/app.js';
 import { createLogger } from '../logging.js';
@@ -43,29 +41,11 @@ export interface ObjectPlan {
   ready: Condition | undefined;
 }
 
-function load(path: string): KubeObject[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
-  }
-  return parseAllDocuments(text).flatMap((doc, i) => {
-    if (doc.errors.length > 0) throw new UsageError(`${path}: document ${i + 1} is not YAML: ${doc.errors[0]!.message}`);
-    const object = doc.toJSON() as KubeObject | null;
-    if (object === null) return [];
-    if (typeof object !== 'object' || typeof object.kind !== 'string' || typeof object.metadata?.name !== 'string') {
-      throw new UsageError(`${path}: document ${i + 1} is not a Kubernetes object (it needs kind and metadata.name)`);
-    }
-    return [asStored({ ...object, metadata: { ...object.metadata, namespace: object.metadata.namespace ?? 'default' } })];
-  });
-}
-
 /** Projects first: their planned status (the Atlas id) is what their clusters and users need. */
 const ORDER = ['AtlasProject', 'AtlasCluster', 'AtlasDatabaseUser'];
 
 export async function plan(flags: PlanFlags): Promise<ObjectPlan[]> {
-  const objects = [...flags.filename, ...flags.secret].flatMap(load);
+  const objects = [...flags.filename, ...flags.secret].flatMap((file) => loadManifestFile(file));
   const kinds = allKinds();
   const parents = objects
     .filter((o) => kinds.some((k) => k.kind === o.kind && k.apiVersion === o.apiVersion))

@@ -4,7 +4,7 @@
  * translates these fields to advanced clusters (translation.ts).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { cel, CommonStatus, ResourceRefNamespaced } from '../common.js';
+import { cel, CommonStatus, READY_COLUMN, ResourceRefNamespaced } from '../common.js';
 
 const Provider = Type.String({ enum: ['AWS', 'GCP', 'AZURE', 'TENANT'] });
 
@@ -120,7 +120,7 @@ export const atlasClusterCrd = {
   status: AtlasClusterStatus,
   printerColumns: [
     { name: 'Name', type: 'string', jsonPath: '.spec.name' },
-    { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+    READY_COLUMN,
     { name: 'State', type: 'string', jsonPath: '.status.stateName' },
     { name: 'MongoDB version', type: 'string', jsonPath: '.status.mongoDBVersion' },
   ],

@@ -3,7 +3,7 @@
  * atlas-operator.md §1.4, with v0.8's optional passwordSecretRef and x509Type).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { CommonStatus, ResourceRef, ResourceRefNamespaced } from '../common.js';
+import { CommonStatus, READY_COLUMN, ResourceRef, ResourceRefNamespaced } from '../common.js';
 
 const NONE_OR = (values: string[], description: string) => Type.Optional(Type.String({ default: 'NONE', enum: ['NONE', ...values], description }));
 
@@ -60,6 +60,6 @@ export const atlasDatabaseUserCrd = {
   status: AtlasDatabaseUserStatus,
   printerColumns: [
     { name: 'Username', type: 'string', jsonPath: '.spec.username' },
-    { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+    READY_COLUMN,
   ],
 } as const;

@@ -4,7 +4,7 @@
  * TypeScript types and the CRD (generate-crds.ts).
  */
 import { Type, type Static, type TBoolean, type TOptional } from '@sinclair/typebox';
-import { cel, CommonStatus, ResourceRef } from '../common.js';
+import { cel, CommonStatus, READY_COLUMN, ResourceRef } from '../common.js';
 
 export const ONE_ADDRESS_MESSAGE = "only one of the 'awsSecurityGroup', 'cidrBlock' or 'ipAddress' is required be specified";
 
@@ -75,7 +75,7 @@ export const atlasProjectCrd = {
   status: AtlasProjectStatus,
   printerColumns: [
     { name: 'Name', type: 'string', jsonPath: '.spec.name' },
-    { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+    READY_COLUMN,
     { name: 'Atlas ID', type: 'string', jsonPath: '.status.id' },
   ],
 } as const;
