@@ -100,6 +100,9 @@ function userDiffers(want: DatabaseUser, have: DatabaseUser): boolean {
 
 export const isExpired = (spec: AtlasDatabaseUserSpec, now: Date) => spec.deleteAfterDate !== undefined && Date.parse(spec.deleteAfterDate) <= now.getTime();
 
+/** The clusters the user's scopes name; none means every cluster of the project. */
+const scopedClusters = (spec: AtlasDatabaseUserSpec) => (spec.scopes ?? []).filter((s) => s.type === 'CLUSTER').map((s) => s.name);
+
 export type UserObservation = { expired: true } | { expired: false; user: DatabaseUser | undefined; clusters: Cluster[] };
 
 export function planUser(input: UserInput, observed: UserObservation): StepPlan<UserScope> {
@@ -120,7 +123,7 @@ export function planUser(input: UserInput, observed: UserObservation): StepPlan<
   const password = readPassword(facts, spec);
   if (!password.ok) return { writes: [], settle: () => ({ condition: { status: 'False', reason: 'DatabaseUserPasswordSecretInvalid', message: password.message } }) };
 
-  const scoped = (spec.scopes ?? []).filter((s) => s.type === 'CLUSTER').map((s) => s.name);
+  const scoped = scopedClusters(spec);
   const missing = scoped.find((name) => !observed.clusters.some((c) => c.name === name));
   if (missing) {
     const message = `"scopes" field references cluster named "${missing}" but such cluster doesn't exist in Atlas`;
@@ -133,12 +136,13 @@ export function planUser(input: UserInput, observed: UserObservation): StepPlan<
   const withPassword = password.password !== undefined ? { password: password.password } : {};
   const passwordChanged = password.version !== undefined && password.version !== status.passwordVersion;
   const { username: _u, databaseName: _d, groupId: _g, ...changes } = want;
+  const drifted = have !== undefined && userDiffers(want, have);
   const writes: AtlasWrite[] = [];
   if (!have) {
     // Someone else's create (USER_ALREADY_EXISTS) is adopted: observed again, it is updated.
     writes.push({ verb: 'create', request: userRequests.create(scope.groupId, { ...want, ...withPassword }), summary: `create database user ${spec.databaseName}/${spec.username}`, alreadyExists: 'USER_ALREADY_EXISTS' });
-  } else if (passwordChanged || userDiffers(want, have)) {
-    const what = [...(passwordChanged ? ['password'] : []), ...(userDiffers(want, have) ? ['roles, scopes, labels, expiry, description or authentication type'] : [])].join(' and ');
+  } else if (passwordChanged || drifted) {
+    const what = [...(passwordChanged ? ['password'] : []), ...(drifted ? ['roles, scopes, labels, expiry, description or authentication type'] : [])].join(' and ');
     writes.push({
       verb: 'update',
       request: userRequests.update(scope.groupId, spec.databaseName, spec.username, { ...changes, ...(passwordChanged ? withPassword : {}) }),
@@ -206,7 +210,7 @@ function observedSecrets(facts: Facts): Map<string, KubeObject> {
  */
 export function planSecrets(input: UserInput): StepPlan<UserScope> {
   const { spec, scope, facts } = input;
-  const scoped = (spec.scopes ?? []).filter((s) => s.type === 'CLUSTER').map((s) => s.name);
+  const scoped = scopedClusters(spec);
   const declared = declaredClusters(facts).filter((name) => scoped.length === 0 || scoped.includes(name));
   const observed = observedSecrets(facts);
   const secrets: KubeObject[] = [];

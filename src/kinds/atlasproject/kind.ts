@@ -141,6 +141,8 @@ export const atlasProjectKind: ManagedKind<AtlasProjectSpec, ProjectScope> = {
     async observe({ spec, status, scope, confirming }, atlas): Promise<ProjectRemovalObservation> {
       const id = status.id as string | undefined;
       const project = id ? await projectReads.get(atlas, id) : spec.name ? await projectReads.getByName(atlas, spec.name) : undefined;
+      // After our own delete, these credentials have just seen and deleted it: no further proof.
+      if (!project && confirming) return { project: undefined, provenGone: true };
       if (!project) return { project: undefined, provenGone: await projectGone(atlas, scope.orgId, { ...(id ? { id } : {}), ...(spec.name ? { name: spec.name } : {}) }) };
       return { project, clusters: confirming ? [] : await clusterReads.list(atlas, project.id) };
     },
