@@ -46,6 +46,8 @@ export function unmanagedFields(schema: SchemaNode, value: unknown, at = 'spec',
 
 /** The condition's message: the fields, and what that means for Atlas. */
 export function unmanagedMessage(fields: string[]): string {
-  const named = fields.length >= 20 ? `${fields.join(', ')} and more` : fields.join(', ');
+  // A key is as long as its writer wants: each is shortened, so status stays small.
+  const shown = fields.map((field) => (field.length > 120 ? `${field.slice(0, 120)}…` : field));
+  const named = fields.length >= 20 ? `${shown.join(', ')} and more` : shown.join(', ');
   return `${named}: kept as given but not managed by this operator; Atlas is left as it is for them`;
 }
