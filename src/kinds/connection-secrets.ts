@@ -5,7 +5,7 @@
  * never matches what the API server stores and would rewrite the Secret on every sync.
  */
 import type { KubeObject } from '../kernel/contract.js';
-import type { ConnectionStrings } from './atlascluster/atlas.js';
+import type { ConnectionStrings } from './clusters/atlas.js';
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 

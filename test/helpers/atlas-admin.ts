@@ -3,7 +3,7 @@
  * Atlas directly (a change in the UI, a project someone else created, recordings replayed).
  */
 import { AtlasClient } from '../../src/atlas/client.js';
-import { clusterReads, clusterRequests } from '../../src/kinds/atlascluster/atlas.js';
+import { clusterReads, clusterRequests } from '../../src/kinds/clusters/atlas.js';
 import { userReads, userRequests, type DatabaseUser } from '../../src/kinds/atlasdatabaseuser/atlas.js';
 import { accessListRequests, projectReads, projectRequests, type AccessListEntry, type Project } from '../../src/kinds/atlasproject/atlas.js';
 

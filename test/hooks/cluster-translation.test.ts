@@ -1,6 +1,10 @@
 import t, { type Test } from 'tap';
 import type { AtlasClusterSpec } from '../../src/kinds/atlascluster/schema.js';
-import { createBody, planClusterChanges } from '../../src/kinds/atlascluster/translation.js';
+import { seedCluster } from '../../src/kinds/atlascluster/translation.js';
+import { createBody as bodyOf, planClusterChanges as changesOf, type Json } from '../../src/kinds/clusters/model.js';
+
+const createBody = (spec: AtlasClusterSpec) => bodyOf(seedCluster(spec));
+const planClusterChanges = (spec: AtlasClusterSpec, actual: Json) => changesOf(seedCluster(spec), actual);
 import { SpecValidator, hasSpec } from '../helpers/shared.js';
 
 const validator = hasSpec ? new SpecValidator() : undefined;

@@ -1,9 +1,11 @@
 /** AtlasCluster's pure plans: create, wait, update, pause, delete, without Atlas. */
 import t from 'tap';
-import type { Cluster } from '../../src/kinds/atlascluster/atlas.js';
-import { checkClusterSpec, clusterStatus, planCluster, planClusterRemoval } from '../../src/kinds/atlascluster/plan.js';
+import type { Cluster } from '../../src/kinds/clusters/atlas.js';
+import { checkClusterSpec, planCluster, planClusterRemoval } from '../../src/kinds/atlascluster/plan.js';
+import { clusterStatus } from '../../src/kinds/clusters/plan.js';
 import type { AtlasClusterSpec } from '../../src/kinds/atlascluster/schema.js';
-import { createBody } from '../../src/kinds/atlascluster/translation.js';
+import { seedCluster } from '../../src/kinds/atlascluster/translation.js';
+import { createBody } from '../../src/kinds/clusters/model.js';
 import type { InProject } from '../../src/kinds/project-scope.js';
 import { facts, input, NOW, removal } from '../helpers/facts.js';
 
@@ -13,7 +15,7 @@ const spec = (extra: Partial<AtlasClusterSpec> = {}): AtlasClusterSpec =>
 
 /** Atlas's answer for a cluster exactly as the spec describes it. */
 function matching(s: AtlasClusterSpec, extra: Partial<Cluster> = {}): Cluster {
-  return { ...(createBody(s) as Cluster), stateName: 'IDLE', paused: false, connectionStrings: { standard: 'mongodb://h', standardSrv: 'mongodb+srv://h' }, ...extra };
+  return { ...(createBody(seedCluster(s)) as Cluster), stateName: 'IDLE', paused: false, connectionStrings: { standard: 'mongodb://h', standardSrv: 'mongodb+srv://h' }, ...extra };
 }
 
 t.test('validation names the field', async (t) => {

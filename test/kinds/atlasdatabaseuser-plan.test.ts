@@ -1,6 +1,6 @@
 /** AtlasDatabaseUser's pure plans: the user, its propagation, its Secrets, its deletion. */
 import t from 'tap';
-import type { Cluster } from '../../src/kinds/atlascluster/atlas.js';
+import type { Cluster } from '../../src/kinds/clusters/atlas.js';
 import type { DatabaseUser } from '../../src/kinds/atlasdatabaseuser/atlas.js';
 import { checkUserSpec, planPropagation, planSecrets, planUser, planUserRemoval, secretsReleased, type UserScope } from '../../src/kinds/atlasdatabaseuser/plan.js';
 import type { AtlasDatabaseUserSpec } from '../../src/kinds/atlasdatabaseuser/schema.js';

@@ -3,24 +3,14 @@
  * are in plan.ts (and the spec translation in translation.ts); this module reads Atlas for
  * them and hands both to the kernel's sequence.
  */
-import type { KubeObject } from '../../kernel/contract.js';
 import { step, type ManagedKind } from '../../kernel/managed.js';
 import { managedController } from '../../kernel/sequence.js';
 import { API_VERSION } from '../common.js';
 import { connectThroughProject, goneWithProject, projectRelatedRules, type InProject } from '../project-scope.js';
-import { clusterReads } from './atlas.js';
-import { checkClusterSpec, CLUSTER_READY, usesV08Shape, planCluster, planClusterRemoval, type ClusterRemovalObservation, type ClusterStatusFields } from './plan.js';
+import { clusterReads } from '../clusters/atlas.js';
+import { observeClusterRemoval, observedClusterStatus } from '../clusters/plan.js';
+import { checkClusterSpec, CLUSTER_READY, usesV08Shape, planCluster, planClusterRemoval, type AtlasClusterRemoval } from './plan.js';
 import { AtlasClusterSpec } from './schema.js';
-
-function observedStatus(parent: KubeObject): Record<string, unknown> {
-  const { stateName, mongoDBVersion, connectionStrings, mongoURIUpdated } = (parent.status ?? {}) as ClusterStatusFields;
-  return {
-    ...(stateName ? { stateName } : {}),
-    ...(mongoDBVersion ? { mongoDBVersion } : {}),
-    ...(connectionStrings ? { connectionStrings } : {}),
-    ...(mongoURIUpdated ? { mongoURIUpdated } : {}),
-  };
-}
 
 const clusterStep = step({
   name: 'cluster',
@@ -39,17 +29,13 @@ export const atlasClusterKind: ManagedKind<AtlasClusterSpec, InProject> = {
   customize: projectRelatedRules,
   validate: checkClusterSpec,
   specSchema: AtlasClusterSpec,
-  observedStatus,
+  observedStatus: (parent) => observedClusterStatus(parent.status),
   connect: connectThroughProject,
   steps: [clusterStep],
   deletion: {
     noun: 'the cluster',
-    async observe({ scope, spec }, atlas): Promise<ClusterRemovalObservation> {
-      if (usesV08Shape(spec)) return { unmanaged: true };
-      const name = spec.name ?? '';
-      const cluster = await clusterReads.get(atlas, scope.groupId, name);
-      if (cluster) return { cluster };
-      return { cluster: undefined, listed: (await clusterReads.list(atlas, scope.groupId)).some((c) => c.name === name) };
+    async observe({ scope, spec }, atlas): Promise<AtlasClusterRemoval> {
+      return usesV08Shape(spec) ? { unmanaged: true } : observeClusterRemoval(atlas, scope.groupId, spec.name ?? '');
     },
     plan: planClusterRemoval,
     goneOn: (error, { scope }, atlas) => goneWithProject(error, scope, atlas),

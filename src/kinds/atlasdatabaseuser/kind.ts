@@ -9,7 +9,7 @@ import { stringAt } from '../../kernel/contract.js';
 import { step, type ManagedKind } from '../../kernel/managed.js';
 import { managedController } from '../../kernel/sequence.js';
 import type { OperatorIdentity } from '../../config/identity.js';
-import { clusterReads } from '../atlascluster/atlas.js';
+import { clusterReads } from '../clusters/atlas.js';
 import { API_VERSION } from '../common.js';
 import { connectThroughProject, goneWithProject, projectRefOf, projectRelatedRules, type InProject } from '../project-scope.js';
 import { userReads } from './atlas.js';

@@ -15,7 +15,7 @@ import { groupKey, relatedObject, stringAt, type KubeObject } from '../../kernel
 import { secretValues } from '../../kernel/credentials.js';
 import { VALIDATION, type AtlasWrite, type Facts, type RemovalInput, type RemovalPlan, type StepInput, type StepPlan, type Validation } from '../../kernel/managed.js';
 import { schemaProblem } from '../../kernel/validation.js';
-import type { Cluster } from '../atlascluster/atlas.js';
+import type { Cluster } from '../clusters/atlas.js';
 import { API_VERSION } from '../common.js';
 import { canonical, sameInstant } from '../compare.js';
 import { connectionSecret, connectionSecretName } from '../connection-secrets.js';

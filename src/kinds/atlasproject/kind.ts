@@ -10,7 +10,7 @@ import { ACCESS_NOT_CONFIGURED, notInGroup, organizationMismatch } from '../../k
 import type { KubeObject } from '../../kernel/contract.js';
 import { step, type Connect, type ManagedKind } from '../../kernel/managed.js';
 import { managedController } from '../../kernel/sequence.js';
-import { clusterReads } from '../atlascluster/atlas.js';
+import { clusterReads } from '../clusters/atlas.js';
 import { API_VERSION } from '../common.js';
 import { projectGone } from '../project-scope.js';
 import { projectReads } from './atlas.js';

@@ -13,7 +13,7 @@ import type { AtlasWrite, Facts, RemovalInput, RemovalPlan, StepInput, StepPlan,
 import { API_VERSION } from '../common.js';
 import { accessListKey, planAccessList } from './access-list.js';
 import { accessListRequests, projectRequests, settingsRequests, type AccessListEntry, type AccessListStatus, type Project, type Settings } from './atlas.js';
-import type { Cluster } from '../atlascluster/atlas.js';
+import type { Cluster } from '../clusters/atlas.js';
 import { AtlasProjectSpec, ONE_ADDRESS_MESSAGE } from './schema.js';
 import { schemaProblem } from '../../kernel/validation.js';
 

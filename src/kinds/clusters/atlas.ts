@@ -1,4 +1,4 @@
-/** The Atlas routes AtlasCluster (and users' connection Secrets) use, pinned to the official SDK's versions. */
+/** The Atlas routes AtlasCluster and AtlasDeployment (and users' connection Secrets) use, pinned to the official SDK's versions. */
 import { atlasRequest, type AtlasClient } from '../../atlas/client.js';
 import { NOT_FOUND } from '../../atlas/errors.js';
 
