@@ -27,11 +27,14 @@ const REPLAY: Array<[file: string, expected: string] | ['advance', number]> = [
   ['atlasproject-invalid-ip-project-sync-round2.json', 'Ready=False ProjectIPAccessListNotCreatedInAtlas'],
   ['atlascluster-my-atlas-cluster-customize.json', 'relatedResources'],
   ['atlascluster-my-atlas-cluster-sync.json', 'Ready=False ClusterCreating'],
+  ['atlasdeployment-my-atlas-deployment-customize.json', 'relatedResources'],
+  ['atlasdeployment-my-atlas-deployment-sync.json', 'Ready=False DeploymentCreating'],
   ['advance', 600],
   ['atlasdatabaseuser-my-database-user-customize.json', 'relatedResources'],
   ['atlasdatabaseuser-my-database-user-sync.json', 'Ready=False ClustersAppliedDatabaseUsersChanges'],
   ['atlasdatabaseuser-my-database-user-finalize.json', 'finalized'],
   ['atlascluster-my-atlas-cluster-finalize.json', 'finalizing ClusterDeleting'],
+  ['atlasdeployment-my-atlas-deployment-finalize.json', 'finalizing DeploymentDeleting'],
   ['atlasproject-my-project-finalize.json', 'finalizing AtlasFinalizerNotRemoved'],
   ['atlasproject-invalid-ip-project-finalize.json', 'finalized'],
 ];
@@ -70,6 +73,9 @@ t.test('the demo plays the seed workflow and reaches Ready', async (t) => {
   t.match(out, /AtlasCluster team-a\/my-atlas-cluster \(sync 1, \+0s\): Ready=False .*ClusterCreating/);
   t.match(out, /AtlasCluster team-a\/my-atlas-cluster \(sync \d+, \+600s\): Ready=True/);
   t.match(out, /status: IDLE, MongoDB 8\.0\.29, mongodb\+srv:\/\/test-cluster\./);
+  t.match(out, /AtlasDeployment team-a\/my-atlas-deployment \(sync \d+, \+600s\): Ready=True/);
+  t.match(out, /status: IDLE, MongoDB 7\.0\.\d+, mongodb\+srv:\/\/test-deployment\./);
+  t.match(out, /connection Secret team-a\/test-atlas-operator-project-test-deployment-david \(password masked\)/);
   t.match(out, /AtlasDatabaseUser team-a\/my-database-user \(sync \d+, \+\d+s\): Ready=True/);
   t.match(out, /connection Secret team-a\/test-atlas-operator-project-test-cluster-david \(password masked\)/);
   t.match(out, /connectionStringStandardSrv: mongodb\+srv:\/\/david:\*{8}@test-cluster\./);

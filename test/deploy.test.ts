@@ -2,6 +2,7 @@ import t from 'tap';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments, parse } from 'yaml';
+import { allKinds, kindDefinitions } from '../src/kinds/index.js';
 import { serveFlags } from '../src/server/serve.js';
 
 const deployDir = new URL('../deploy/', import.meta.url);
@@ -63,7 +64,8 @@ t.test('each Composite- and DecoratorController calls our routes with v2 hooks a
   t.ok(controllers.length >= 1);
   const [deployment] = documents('server/deployment.yaml');
   const timeout = deployment.spec.template.spec.containers[0].env.find((e: any) => e.name === 'HOOK_TIMEOUT').value;
-  t.same(controllers.map((c) => c.kind).sort(), ['CompositeController', 'CompositeController', 'CompositeController', 'DecoratorController']);
+  t.same(controllers.map((c) => c.kind).sort(), [...allKinds().map(() => 'CompositeController'), 'DecoratorController'], 'one CompositeController per kind, and the sharing decorator');
+  t.same(controllers.filter((c) => c.kind === 'CompositeController').map((c) => c.spec.parentResource.resource).sort(), kindDefinitions.map((k) => k.plural).sort(), 'each kind has its controller');
   for (const cc of controllers) {
     if (cc.kind === 'CompositeController') t.equal(cc.spec.generateSelector, true);
     for (const hook of ['customize', 'sync', 'finalize']) {

@@ -116,6 +116,6 @@ t.test('plan: clear errors for files that are missing, not YAML or hold nothing 
   const run = (args: string[]) => runPlan(args, {}, () => {});
   await t.rejects(run(['-f', join(dir, 'missing.yaml')]), { name: 'UsageError', message: /cannot read .*missing\.yaml/ });
   await t.rejects(run(['-f', notYaml]), { name: 'UsageError', message: /bad\.yaml: document 1 is not YAML/ });
-  await t.rejects(run(['-f', onlySecret]), { name: 'UsageError', message: /no AtlasProject, AtlasCluster, AtlasDatabaseUser in .*secret\.yaml/ });
+  await t.rejects(run(['-f', onlySecret]), { name: 'UsageError', message: /no AtlasProject, AtlasCluster, AtlasDeployment, AtlasDatabaseUser in .*secret\.yaml/ });
   await t.rejects(run(['-f', onlySecret, '--output', 'xml']), { name: 'UsageError', message: /--output: "xml" is not table or json/ });
 });

@@ -60,7 +60,7 @@ export async function runDemo(argv: string[], env: NodeJS.ProcessEnv, print: (li
   }
 
   print('');
-  for (const parent of objects.filter((o) => o.kind === 'AtlasCluster')) {
+  for (const parent of objects.filter((o) => o.kind === 'AtlasCluster' || o.kind === 'AtlasDeployment')) {
     const { stateName, mongoDBVersion, connectionStrings } = (await driver.reconcile(parent)).status as Record<string, any>;
     print(`  status: ${stateName}, MongoDB ${mongoDBVersion}, ${connectionStrings?.standardSrv ?? 'no connection string yet'}`);
   }

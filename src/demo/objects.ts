@@ -55,6 +55,7 @@ const KIND_OF_RESOURCE: Record<string, string> = {
   secrets: 'Secret',
   atlasprojects: 'AtlasProject',
   atlasclusters: 'AtlasCluster',
+  atlasdeployments: 'AtlasDeployment',
   atlasdatabaseusers: 'AtlasDatabaseUser',
 };
 

@@ -13,6 +13,13 @@ interface SchemaNode {
   [keyword: string]: unknown;
 }
 
+/**
+ * A schema node the CRD types as the official operator does, so stored objects keep it
+ * whole and are validated, but whose field this operator does not act on yet: it counts as
+ * unmanaged when set. The CRD generator strips the keyword.
+ */
+export const KEPT_NOT_MANAGED = 'x-atlas-kept-not-managed';
+
 /** The informational condition: Unknown while such fields are set; it never holds Ready. */
 export const FIELDS_MANAGED = 'FieldsManaged';
 export const NOT_SUPPORTED = 'NotSupportedByThisOperator';
@@ -37,7 +44,7 @@ export function unmanagedFields(schema: SchemaNode, value: unknown, at = 'spec',
   const properties = schema.properties;
   for (const [key, child] of Object.entries(value)) {
     const defined = properties[key];
-    if (!defined) out.push(`${at}.${key}`);
+    if (!defined || defined[KEPT_NOT_MANAGED] === true) out.push(`${at}.${key}`);
     else unmanagedFields(defined, child, `${at}.${key}`, out);
     if (out.length >= 20) break;
   }

@@ -1,5 +1,6 @@
 /** Schema pieces shared by the atlas.mongodb.com/v1 kinds. */
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { KEPT_NOT_MANAGED } from '../kernel/unmanaged.js';
 
 export const GROUP = 'atlas.mongodb.com';
 export const API_VERSION = `${GROUP}/v1`;
@@ -36,3 +37,12 @@ export function cel(rule: string, message: string): { 'x-kubernetes-validations'
 
 /** The printer column every kind shows, as the official operator's CRDs do. */
 export const READY_COLUMN = { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' } as const;
+
+/** A field typed as the official CRD types it, kept and validated, but not managed yet (FieldsManaged reports it). */
+export function kept<T extends TSchema>(schema: T): T {
+  return { ...schema, [KEPT_NOT_MANAGED]: true };
+}
+
+/** The official tag key and value rule (deployments, flex clusters, projects). */
+const TAG_TEXT = { minLength: 1, maxLength: 255, pattern: '^[a-zA-Z0-9][a-zA-Z0-9 @_.+`;`-]*$' };
+export const Tags = Type.Array(Type.Object({ key: Type.String(TAG_TEXT), value: Type.String(TAG_TEXT) }), { maxItems: 50 });

@@ -4,6 +4,7 @@
  */
 import type { TSchema } from '@sinclair/typebox';
 import { stringify } from 'yaml';
+import { KEPT_NOT_MANAGED } from '../kernel/unmanaged.js';
 import { GROUP } from './common.js';
 
 export interface KindDefinition {
@@ -23,12 +24,12 @@ export interface KindDefinition {
  * Every object keeps the fields it does not define (x-kubernetes-preserve-unknown-fields):
  * applied over an installation of the official operator, a narrower schema would have the
  * API server prune its users' fields on their next write, silently. The hooks report the
- * fields they keep but do not manage (the FieldsSupported condition) instead.
+ * fields they keep but do not manage (the FieldsManaged condition) instead.
  */
 function toOpenApi(schema: TSchema): Record<string, unknown> {
   return JSON.parse(
     JSON.stringify(schema, (key, value) => {
-      if (key === '$id') return undefined;
+      if (key === '$id' || key === KEPT_NOT_MANAGED) return undefined;
       if (value && typeof value === 'object' && value.patternProperties) {
         const { patternProperties, ...rest } = value;
         return { ...rest, additionalProperties: Object.values(patternProperties)[0] };

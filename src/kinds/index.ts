@@ -4,13 +4,15 @@ import { atlasCluster } from './atlascluster/kind.js';
 import { atlasClusterCrd } from './atlascluster/schema.js';
 import { atlasDatabaseUser } from './atlasdatabaseuser/kind.js';
 import { atlasDatabaseUserCrd } from './atlasdatabaseuser/schema.js';
+import { atlasDeployment } from './atlasdeployment/kind.js';
+import { atlasDeploymentCrd } from './atlasdeployment/schema.js';
 import { atlasProject } from './atlasproject/kind.js';
 import { atlasProjectCrd } from './atlasproject/schema.js';
 import { connectionSecretSharing } from './connectionsecretsharing/kind.js';
 import type { KindDefinition } from './crd.js';
 
 export function allKinds(): KindController[] {
-  return [atlasProject, atlasCluster, atlasDatabaseUser];
+  return [atlasProject, atlasCluster, atlasDeployment, atlasDatabaseUser];
 }
 
 /** The DecoratorControllers this operator serves. */
@@ -19,7 +21,7 @@ export function allDecorators(): DecoratorKind[] {
 }
 
 /** Every kind's schema, for the CRD generator and its test. */
-export const kindDefinitions: KindDefinition[] = [atlasProjectCrd, atlasClusterCrd, atlasDatabaseUserCrd];
+export const kindDefinitions: KindDefinition[] = [atlasProjectCrd, atlasClusterCrd, atlasDeploymentCrd, atlasDatabaseUserCrd];
 
 export function crdFileName(kind: KindDefinition): string {
   return `atlas.mongodb.com_${kind.plural}.yaml`;

@@ -42,7 +42,7 @@ export interface ObjectPlan {
 }
 
 /** Projects first: their planned status (the Atlas id) is what their clusters and users need. */
-const ORDER = ['AtlasProject', 'AtlasCluster', 'AtlasDatabaseUser'];
+const ORDER = ['AtlasProject', 'AtlasCluster', 'AtlasDeployment', 'AtlasDatabaseUser'];
 
 export async function plan(flags: PlanFlags): Promise<ObjectPlan[]> {
   const objects = [...flags.filename, ...flags.secret].flatMap((file) => loadManifestFile(file));

@@ -22,10 +22,10 @@ t.test('the CRDs on a real API server', { timeout: 900_000 }, async (t) => {
   });
   const k = plane.kubectl;
   k(['apply', '-k', join(root, 'deploy/crds')]);
-  k(['wait', '--for=condition=Established', '--timeout=60s', 'crd/atlasprojects.atlas.mongodb.com', 'crd/atlasclusters.atlas.mongodb.com', 'crd/atlasdatabaseusers.atlas.mongodb.com']);
+  k(['wait', '--for=condition=Established', '--timeout=60s', 'crd/atlasprojects.atlas.mongodb.com', 'crd/atlasclusters.atlas.mongodb.com', 'crd/atlasdeployments.atlas.mongodb.com', 'crd/atlasdatabaseusers.atlas.mongodb.com']);
   k(['create', 'namespace', 'team-a']);
 
-  for (const file of ['credentials-secret.yaml', 'atlasproject.yaml', 'atlasproject-invalid-ip.yaml', 'atlascluster.yaml', 'atlasdatabaseuser.yaml']) {
+  for (const file of ['credentials-secret.yaml', 'atlasproject.yaml', 'atlasproject-invalid-ip.yaml', 'atlascluster.yaml', 'atlasdeployment.yaml', 'atlasdatabaseuser.yaml']) {
     t.doesNotThrow(() => k(['apply', '-f', join(root, 'examples', file)]), `examples/${file} is accepted`);
   }
   t.equal(k(['get', '-n', 'team-a', 'atlasdatabaseuser/my-database-user', '-o', 'jsonpath={.spec.databaseName}']), 'admin', 'defaults apply');
@@ -33,13 +33,15 @@ t.test('the CRDs on a real API server', { timeout: 900_000 }, async (t) => {
   const samples = join(root, '../shared/ako-samples/v2.15.1/config/samples');
   if (existsSync(samples)) {
     k(['create', 'namespace', 'samples']);
-    for (const file of ['atlas_v1_atlasproject.yaml', 'atlas_v1_atlasproject_with_maintenance_window.yaml', 'atlas_v1_atlasdatabaseuser.yaml']) {
+    for (const file of ['atlas_v1_atlasproject.yaml', 'atlas_v1_atlasproject_with_maintenance_window.yaml', 'atlas_v1_atlasdatabaseuser.yaml', 'atlas_v1_atlasdeployment.yaml']) {
       t.doesNotThrow(() => k(['apply', '-n', 'samples', '-f', join(samples, file)]), `official v2.15.1 ${file} is accepted`);
     }
     t.equal(k(['get', '-n', 'samples', 'atlasproject/my-project', '-o', 'jsonpath={.spec.maintenanceWindow.dayOfWeek}']), '3', 'and its maintenance window is kept');
   }
   t.match(k(['get', '-n', 'team-a', 'atlasprojects']), /^NAME\s+NAME\s+READY\s+ATLAS ID\n/, 'printer columns');
   t.match(k(['get', '-n', 'team-a', 'atlasclusters']), /^NAME\s+NAME\s+READY\s+STATE\s+MONGODB VERSION\n/);
+  t.match(k(['get', '-n', 'team-a', 'atlasdeployments']), /^NAME\s+READY\s+ATLAS STATE\s+MONGODB VERSION\n/, 'the official printer columns');
+  t.equal(k(['get', '-n', 'team-a', 'atlasdeployment/my-atlas-deployment', '-o', 'jsonpath={.spec.deploymentSpec.terminationProtectionEnabled}']), 'false', 'the official default applies');
 
   const refused: Array<[string, string, RegExp]> = [
     [
@@ -115,6 +117,7 @@ t.test("objects stored under the official operator's CRDs keep every field once 
   const kinds = [
     ['atlasprojects', 'AtlasProject', 'v2.15.1'],
     ['atlasdatabaseusers', 'AtlasDatabaseUser', 'v2.15.1'],
+    ['atlasdeployments', 'AtlasDeployment', 'v2.15.1'],
     ['atlasclusters', 'AtlasCluster', 'v0.8.1'],
   ] as const;
   const stored: Record<string, unknown> = {};
@@ -126,6 +129,8 @@ t.test("objects stored under the official operator's CRDs keep every field once 
     const spec = everyField(schema.properties.spec) as Record<string, unknown>;
     // The official CEL rule: a projectRef or an externalProjectRef (with its Secret), not both.
     delete spec.externalProjectRef;
+    // AtlasDeployment's: a serverlessSpec cannot be added any more, so no new object has one.
+    delete spec.serverlessSpec;
     const object = { apiVersion: 'atlas.mongodb.com/v1', kind, metadata: { name: 'everything', namespace: 'team-a' }, spec };
     k(['apply', '-f', '-'], JSON.stringify(object));
     stored[kind] = JSON.parse(k(['get', '-n', 'team-a', `${plural}/everything`, '-o', 'json'])).spec;

@@ -30,7 +30,7 @@ import { buildBinaries, freePortOnLoopback, startControlPlane, type ControlPlane
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const samples = join(root, '../shared/ako-samples/v0.5.0');
 const HOOKS = ['customize', 'sync', 'finalize'];
-const KINDS = ['atlasproject', 'atlascluster', 'atlasdatabaseuser'];
+const KINDS = ['atlasproject', 'atlascluster', 'atlasdeployment', 'atlasdatabaseuser'];
 /** Every controller deploy/metacontroller defines, by kind and name (= the hooks' route). */
 const CONTROLLERS = [...KINDS.map((name) => ['CompositeController', name] as const), ['DecoratorController', 'connectionsecretsharing'] as const];
 /** The idle window; E2E_IDLE_SECONDS shortens it for a quick local run. */
@@ -208,6 +208,19 @@ t.test('the three kinds under a real Metacontroller', {
     t.equal(password, 'P@@sword%', 'the connection Secret carries the password');
     const project = (await sim.state()).projects.find((p) => p.orgId === ORGS.samples.id);
     t.match(project, { name: 'Test Atlas Operator Project', clusters: [{ name: 'test-cluster' }], databaseUsers: [{ username: 'david' }] }, 'in the organization of the global Secret');
+  });
+
+  const v2Samples = join(root, '../shared/ako-samples/v2.15.1/config/samples');
+  await t.test('the official v2.15.1 AtlasDeployment sample, in the samples project: Ready, and the sample user gets its connection Secret', { skip: existsSync(v2Samples) ? false : 'no ../shared/ako-samples/v2.15.1 beside the repository' }, async (t) => {
+    k(['apply', '-n', 'samples', '-f', join(v2Samples, 'atlas_v1_atlasdeployment.yaml')]);
+    await ready('samples', 'atlasdeployment/my-atlas-deployment');
+    t.equal(jsonpath('samples', 'atlasdeployment/my-atlas-deployment', '{.status.stateName}'), 'IDLE');
+    t.match(k(['get', '-n', 'samples', 'atlasdeployments']), /^NAME\s+READY\s+ATLAS STATE\s+MONGODB VERSION\n\S+\s+True\s+IDLE\s+7\.0\./, 'the official printer columns');
+    t.equal(jsonpath('samples', 'atlasdeployment/my-atlas-deployment', '{.status.conditions[?(@.type=="FieldsManaged")].status}'), 'Unknown', 'its backupRef is said to be unmanaged');
+    await ready('samples', 'atlasdatabaseuser/my-database-user');
+    const secret = 'secret/test-atlas-operator-project-test-deployment-david';
+    for (let i = 0; i < 60 && !k(['get', '-n', 'samples', secret, '--ignore-not-found', '-o', 'name']).trim(); i++) await sleep(500);
+    t.equal(Buffer.from(jsonpath('samples', secret, '{.data.password}'), 'base64').toString(), 'P@@sword%', "the user's connection Secret for the deployment");
   });
 
   await t.test('the official v0.5.0 README quick start: an unlabelled Secret, a CIDR block in ipAddress', { skip: existsSync(samples) ? false : 'no ../shared/ako-samples beside the repository' }, async (t) => {

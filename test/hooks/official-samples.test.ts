@@ -25,20 +25,36 @@ t.test('official v2.15.1 samples reach Ready, then write nothing', { skip: exist
     const objects: Obj[] = [secret('atlas-system', 'atlas-metacontroller-api-key', demoCredentials), secret('team-a', 'the-user-password', { password: 'sample-password' })];
     const project = load(projectFile);
     const user = load('atlas_v1_atlasdatabaseuser.yaml');
-    objects.push(project, user);
+    // The API server fills in the CRD's defaults before the hooks see the object.
+    const deployment = load('atlas_v1_atlasdeployment.yaml');
+    deployment.spec.deploymentSpec.terminationProtectionEnabled ??= false;
+    objects.push(project, user, deployment);
     const related = async (kind: string, parent: Obj) => Object.values(relatedFor((await op.customize(kind, parent)).relatedResources, objects as any)).flatMap((m) => Object.values(m));
-    const sync = async (kind: string, parent: Obj) => op.sync(kind, parent, await related(kind, parent));
+    let userSecrets: Obj[] = [];
+    const sync = async (kind: string, parent: Obj) => {
+      const answer = await op.sync(kind, parent, await related(kind, parent), kind === 'atlasdatabaseuser' ? userSecrets : []);
+      if (kind === 'atlasdatabaseuser') userSecrets = answer.children;
+      return answer;
+    };
     await sync('atlasproject', project);
     op.sim.control.advance(60);
     await sync('atlasproject', project);
+    await sync('atlasdeployment', deployment);
+    await sync('atlasdeployment', deployment);
+    await sync('atlasdatabaseuser', user);
     await sync('atlasdatabaseuser', user);
     t.equal(conditionsOf(project).Ready!.status, 'True', `${projectFile}: Ready`);
+    t.equal(conditionsOf(deployment).Ready!.status, 'True', 'atlas_v1_atlasdeployment.yaml: Ready');
+    t.match(conditionsOf(deployment).FieldsManaged, { status: 'Unknown', message: /^spec\.backupRef: kept as given but not managed/ }, 'its backupRef is said to be unmanaged');
     t.equal(conditionsOf(user).Ready!.status, 'True', `${projectFile} with atlas_v1_atlasdatabaseuser.yaml: the user is Ready`);
+    t.same(userSecrets.map((s) => s.metadata.name), ['test-atlas-operator-project-test-deployment-theuser'], "the user's connection Secret for the deployment, named as the official operator names it");
     const writes = op.writes();
     const projectAnswer = await sync('atlasproject', project);
+    const deploymentAnswer = await sync('atlasdeployment', deployment);
     const userAnswer = await sync('atlasdatabaseuser', user);
     t.equal(op.writes(), writes, `${projectFile}: the next sync of each writes nothing`);
     t.equal((await sync('atlasproject', project)).text, projectAnswer.text, 'byte-identical answers');
+    t.equal((await sync('atlasdeployment', deployment)).text, deploymentAnswer.text);
     t.equal((await sync('atlasdatabaseuser', user)).text, userAnswer.text);
   }
 });

@@ -39,5 +39,5 @@ export type AtlasClusterRemoval = ClusterRemovalObservation | { unmanaged: true 
 export function planClusterRemoval(input: RemovalInput<AtlasClusterSpec, InProject>, observed: AtlasClusterRemoval): RemovalPlan {
   // Never touched in Atlas, so not deleted there either: the user decides.
   if ('unmanaged' in observed) return { writes: [], settle: () => ({ gone: false, message: `${V08_SHAPE_MESSAGE} and not deleted there`, wait: 'rejected', keepHint: true }) };
-  return removeCluster(WORDS, input.spec.name ?? '', input.scope.groupId, observed, 'turn it off in Atlas to delete the cluster');
+  return removeCluster(WORDS, input.spec.name ?? '', input.scope.groupId, observed, { lift: false, how: 'turn it off in Atlas to delete the cluster' });
 }

@@ -37,8 +37,9 @@ export function userRelatedRules(parent: KubeObject, identity: OperatorIdentity)
   return [
     ...projectRelatedRules(parent, identity),
     ...(password ? [{ apiVersion: 'v1', resource: 'secrets', namespace, names: [password] }] : []),
-    // A new or changed AtlasCluster in the project re-syncs its users (and their Secrets).
+    // A new or changed AtlasCluster or AtlasDeployment in the project re-syncs its users (and their Secrets).
     { apiVersion: API_VERSION, resource: 'atlasclusters', namespace: project.namespace, labelSelector: {} },
+    { apiVersion: API_VERSION, resource: 'atlasdeployments', namespace: project.namespace, labelSelector: {} },
   ];
 }
 

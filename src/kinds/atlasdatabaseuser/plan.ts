@@ -180,22 +180,28 @@ export function planPropagation(input: UserInput, pending: string[] | undefined)
 /** States in which a cluster's connection strings are its current ones. */
 const SERVING = new Set(['IDLE', 'UPDATING', 'REPAIRING']);
 
+/** Where each cluster kind keeps the Atlas cluster's name. */
+const CLUSTER_NAME_AT: Record<string, string[]> = { AtlasCluster: ['name'], AtlasDeployment: ['deploymentSpec', 'name'] };
+
 /**
- * Names of the clusters that AtlasCluster objects declare in this project (they may not be
- * in Atlas yet): a user is not Ready while a cluster it will get a Secret for is missing.
+ * Names of the clusters that AtlasCluster and AtlasDeployment objects declare in this
+ * project (they may not be in Atlas yet): a user is not Ready while a cluster it will get a
+ * Secret for is missing.
  */
 function declaredClusters(facts: Facts): string[] {
   const user = projectRefOf(facts.parent);
-  return Object.values(facts.related[groupKey('AtlasCluster', API_VERSION)] ?? {})
-    .filter((cluster) => !cluster.metadata.deletionTimestamp)
-    .filter((cluster) => {
-      const ref = projectRefOf(cluster);
-      return ref.namespace === user.namespace && ref.name === user.name;
-    })
-    .flatMap((cluster) => {
-      const name = stringAt(cluster.spec, 'name');
-      return name ? [name] : [];
-    });
+  return Object.entries(CLUSTER_NAME_AT).flatMap(([kind, path]) =>
+    Object.values(facts.related[groupKey(kind, API_VERSION)] ?? {})
+      .filter((cluster) => !cluster.metadata.deletionTimestamp)
+      .filter((cluster) => {
+        const ref = projectRefOf(cluster);
+        return ref.namespace === user.namespace && ref.name === user.name;
+      })
+      .flatMap((cluster) => {
+        const name = stringAt(cluster.spec, ...path);
+        return name ? [name] : [];
+      }),
+  );
 }
 
 function observedSecrets(facts: Facts): Map<string, KubeObject> {

@@ -127,6 +127,7 @@ export const atlasProjectKind: ManagedKind<AtlasProjectSpec, ProjectScope> = {
     secretRule(projectCredentialsRef(parent, identity)),
     // A project being deleted waits for its clusters and users; each one going away re-runs it.
     { apiVersion: API_VERSION, resource: 'atlasclusters', namespace: parent.metadata.namespace ?? 'default', labelSelector: {} },
+    { apiVersion: API_VERSION, resource: 'atlasdeployments', namespace: parent.metadata.namespace ?? 'default', labelSelector: {} },
     { apiVersion: API_VERSION, resource: 'atlasdatabaseusers', namespace: parent.metadata.namespace ?? 'default', labelSelector: {} },
   ],
   validate: checkProjectSpec,

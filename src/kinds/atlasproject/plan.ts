@@ -160,9 +160,9 @@ export function planActivation(input: ProjectInput, states: Array<{ key: string;
   };
 }
 
-const DEPENDENT_KINDS = ['AtlasCluster', 'AtlasDatabaseUser'];
+const DEPENDENT_KINDS = ['AtlasCluster', 'AtlasDeployment', 'AtlasDatabaseUser'];
 
-/** The AtlasClusters and AtlasDatabaseUsers of this namespace that belong to this project. */
+/** The AtlasClusters, AtlasDeployments and AtlasDatabaseUsers of this namespace that belong to this project. */
 export function dependents(facts: Facts): string[] {
   const { name, namespace = 'default' } = facts.parent.metadata;
   return DEPENDENT_KINDS.flatMap((kind) =>

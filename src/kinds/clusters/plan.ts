@@ -105,11 +105,19 @@ export function planClusterStep(words: ClusterWords, desired: DesiredCluster, in
 
 export type ClusterRemovalObservation = { cluster: Cluster } | { cluster: undefined; listed: boolean };
 
+/** What termination protection in Atlas means for a removal. */
+export interface Protection {
+  /** The spec asks for it off: turn it off in Atlas, then delete. */
+  lift: boolean;
+  /** How the user goes on while it stays on. */
+  how: string;
+}
+
 /**
  * Delete the cluster and confirm it gone. Termination protection in Atlas is respected:
- * the finalizer stays, with a message saying how to go on, until it is turned off.
+ * unless the spec asks for it off, the finalizer stays, with a message saying how to go on.
  */
-export function planClusterRemoval(words: ClusterWords, name: string, groupId: string, observed: ClusterRemovalObservation, protectedHow: string): RemovalPlan {
+export function planClusterRemoval(words: ClusterWords, name: string, groupId: string, observed: ClusterRemovalObservation, protection: Protection): RemovalPlan {
   const deleting = { gone: false as const, reason: words.deleting, message: `the ${words.noun} is being deleted in Atlas`, wait: 'progress' as const };
   if (!observed.cluster) {
     // CLUSTER_NOT_FOUND counts once the project's cluster list (a second read) agrees.
@@ -117,7 +125,13 @@ export function planClusterRemoval(words: ClusterWords, name: string, groupId: s
   }
   if (observed.cluster.stateName === 'DELETING') return { writes: [], settle: () => deleting };
   if (observed.cluster.terminationProtectionEnabled === true) {
-    const message = `termination protection is enabled for the ${words.noun} ${name} in Atlas, so it is not deleted; ${protectedHow}`;
+    if (protection.lift) {
+      return {
+        writes: [{ verb: 'update', request: clusterRequests.update(groupId, name, { terminationProtectionEnabled: false }), summary: `update ${words.noun} ${name}: terminationProtectionEnabled` }],
+        settle: () => ({ gone: false, reason: words.deleting, message: `termination protection of the ${words.noun} ${name} is being turned off, as the spec says; it is deleted next`, wait: 'soon' }),
+      };
+    }
+    const message = `termination protection is enabled for the ${words.noun} ${name} in Atlas, so it is not deleted; ${protection.how}`;
     return { writes: [], settle: () => ({ gone: false, reason: 'AtlasDeletionProtection', message, wait: 'retry', keepHint: true }) };
   }
   return {

@@ -1,0 +1,46 @@
+/**
+ * AtlasDeployment (the official operator v2's cluster kind): one Atlas advanced cluster in
+ * a project an AtlasProject manages. It shares its cluster model and plans with AtlasCluster
+ * (../clusters/); this module reads Atlas for them and hands both to the kernel's sequence.
+ */
+import { step, type ManagedKind } from '../../kernel/managed.js';
+import { managedController } from '../../kernel/sequence.js';
+import { API_VERSION } from '../common.js';
+import { clusterReads } from '../clusters/atlas.js';
+import { observeClusterRemoval, observedClusterStatus } from '../clusters/plan.js';
+import { connectThroughProject, goneWithProject, projectRelatedRules, type InProject } from '../project-scope.js';
+import { checkDeploymentSpec, DEPLOYMENT_READY, planDeployment, planDeploymentRemoval, unmanagedShape, type DeploymentRemoval, type ManagedDeployment } from './plan.js';
+import { AtlasDeploymentSpec } from './schema.js';
+
+const deploymentStep = step({
+  name: 'deployment',
+  condition: DEPLOYMENT_READY,
+  reasons: { create: 'DeploymentNotCreatedInAtlas', update: 'DeploymentNotUpdatedInAtlas', delete: 'DeploymentNotUpdatedInAtlas' },
+  observe: ({ scope, spec }, atlas) => clusterReads.get(atlas, scope.groupId, spec.deploymentSpec.name),
+  plan: planDeployment,
+});
+
+export const atlasDeploymentKind: ManagedKind<ManagedDeployment, InProject> = {
+  kind: 'AtlasDeployment',
+  apiVersion: API_VERSION,
+  route: 'atlasdeployment',
+  readyCondition: DEPLOYMENT_READY,
+  conditionTypes: [DEPLOYMENT_READY],
+  customize: projectRelatedRules,
+  validate: checkDeploymentSpec,
+  specSchema: AtlasDeploymentSpec,
+  observedStatus: (parent) => observedClusterStatus(parent.status),
+  connect: connectThroughProject,
+  steps: [deploymentStep],
+  deletion: {
+    noun: 'the deployment',
+    async observe({ scope, spec }, atlas): Promise<DeploymentRemoval> {
+      const unmanaged = unmanagedShape(spec);
+      return unmanaged ? { unmanaged } : observeClusterRemoval(atlas, scope.groupId, spec.deploymentSpec?.name ?? '');
+    },
+    plan: planDeploymentRemoval,
+    goneOn: (error, { scope }, atlas) => goneWithProject(error, scope, atlas),
+  },
+};
+
+export const atlasDeployment = managedController(atlasDeploymentKind);
