@@ -25,6 +25,13 @@ export interface ClusterRecord {
   replicaSetLabel: string;
   /** Until then, GET …/status says changeStatus PENDING. */
   userChangesUntil: number;
+  /** A flex cluster: served by /flexClusters only, refused by the cluster API. */
+  flex?: FlexSettings;
+}
+
+export interface FlexSettings {
+  backingProviderName: string;
+  regionName: string;
 }
 
 export type Json = Record<string, any>;
@@ -420,4 +427,30 @@ function render20230201(base: string, cluster: ClusterRecord): Json {
   }));
   out.diskSizeGB = diskSizeGB;
   return sortKeys(out);
+}
+
+/** A flex cluster as 2024-11-13 shows it: one replica set on a shared host, 5 GB. */
+export function renderFlexCluster(base: string, cluster: ClusterRecord): Json {
+  const { doc } = cluster;
+  const srv = `mongodb+srv://${cluster.name.toLowerCase()}.${cluster.hostLabel}.mongodb.net`;
+  const host = (i: number) => `${cluster.name.toLowerCase()}-shard-00-0${i}.${cluster.hostLabel}.mongodb.net:27017`;
+  return {
+    backupSettings: { enabled: true },
+    clusterType: 'REPLICASET',
+    connectionStrings:
+      cluster.phase === 'CREATING'
+        ? {}
+        : { standard: `mongodb://${host(0)},${host(1)},${host(2)}/?ssl=true&authSource=admin&replicaSet=atlas-${cluster.replicaSetLabel}-shard-0`, standardSrv: srv },
+    createDate: atlasDate(cluster.createDate),
+    groupId: cluster.groupId,
+    id: cluster.id,
+    links: [{ href: `${base}/api/atlas/v2/groups/${cluster.groupId}/flexClusters/${cluster.name}`, rel: 'self' }],
+    mongoDBVersion: MONGODB_VERSIONS['8.0'],
+    name: cluster.name,
+    providerSettings: { backingProviderName: cluster.flex!.backingProviderName, diskSizeGB: 5, providerName: 'FLEX', regionName: cluster.flex!.regionName },
+    stateName: cluster.phase,
+    tags: doc.tags ?? [],
+    terminationProtectionEnabled: doc.terminationProtectionEnabled === true,
+    versionReleaseSystem: 'LTS',
+  };
 }

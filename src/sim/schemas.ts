@@ -157,6 +157,22 @@ const clusterCommon = {
   links: Type.Optional(Type.Array(Type.Unknown())),
 };
 
+/** Flex clusters (2024-11-13): a name, where, tags and termination protection; nothing else is settable. */
+export const FlexClusterCreate = Type.Object(
+  {
+    name: Type.String({ pattern: '^[a-zA-Z0-9][a-zA-Z0-9-]*$', maxLength: 64 }),
+    providerSettings: Type.Object(
+      { backingProviderName: Type.Union(['AWS', 'AZURE', 'GCP'].map((p) => Type.Literal(p))), regionName: Type.String({ minLength: 1 }), providerName: Type.Optional(Type.Literal('FLEX')) },
+      strict,
+    ),
+    tags: Type.Optional(Type.Array(Tag)),
+    terminationProtectionEnabled: Type.Optional(Type.Boolean()),
+  },
+  strict,
+);
+
+export const FlexClusterUpdate = Type.Object({ tags: Type.Optional(Type.Array(Tag)), terminationProtectionEnabled: Type.Optional(Type.Boolean()) }, strict);
+
 /** 2023-02-01 counts shards and keeps the disk size at the top; 2024-08-05 has a spec per shard. */
 function replicationSpecs(version: '2023-02-01' | '2024-08-05') {
   const perShard = version === '2024-08-05';

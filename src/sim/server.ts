@@ -18,6 +18,7 @@ import { organizationRoutes } from './routes/organizations.js';
 import { projectRoutes } from './routes/projects.js';
 import { accessListRoutes } from './routes/access-list.js';
 import { clusterRoutes } from './routes/clusters.js';
+import { flexClusterRoutes } from './routes/flex-clusters.js';
 import { databaseUserRoutes } from './routes/database-users.js';
 import { controlRoutes, snapshotState, type SimControl } from './control.js';
 
@@ -168,6 +169,7 @@ export function buildSimulator(options: SimulatorOptions = {}): { app: FastifyIn
   app.register(projectRoutes(ctx));
   app.register(accessListRoutes(ctx));
   app.register(clusterRoutes(ctx));
+  app.register(flexClusterRoutes(ctx));
   app.register(databaseUserRoutes(ctx));
 
   const control: SimControl = {

@@ -117,7 +117,7 @@ export class SimStore {
     return clusters;
   }
 
-  newCluster(groupId: string, name: string, doc: ClusterDoc): ClusterRecord {
+  newCluster(groupId: string, name: string, doc: ClusterDoc, flex?: ClusterRecord['flex']): ClusterRecord {
     const now = this.clock.now();
     const cluster: ClusterRecord = {
       id: this.newId(),
@@ -131,6 +131,7 @@ export class SimStore {
       hostLabel: hostLabel(),
       replicaSetLabel: hostLabel(),
       userChangesUntil: 0,
+      ...(flex ? { flex } : {}),
     };
     this.assignSpecIds(cluster);
     this.clustersOf(groupId).set(name, cluster);

@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import { allKinds } from '../../src/kinds/index.js';
 import { buildBinaries, startControlPlane } from './control-plane.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -25,7 +26,7 @@ t.test('helm lint passes', async (t) => {
 
 t.test('helm template: the defaults', async (t) => {
   const objects = documents(helm(['template', 'atlas-metacontroller', chart, '-n', 'atlas-system', ...KUBE]));
-  t.same(objects.map((o) => o.kind).sort(), ['CompositeController', 'CompositeController', 'CompositeController', 'DecoratorController', 'Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount']);
+  t.same(objects.map((o) => o.kind).sort(), [...allKinds().map(() => 'CompositeController'), 'DecoratorController', 'Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount'], 'one CompositeController per kind');
   for (const controller of objects.filter((o) => o.kind.endsWith('Controller'))) {
     t.equal(controller.spec.hooks.sync.webhook.url, `https://atlas-metacontroller.atlas-system.svc/hooks/${controller.metadata.name}/sync`);
     t.same(controller.spec.endpointConfigs[0].authorization.secretRef, { name: 'atlas-metacontroller-hook-token', namespace: 'atlas-system', key: 'token' });

@@ -98,6 +98,19 @@ t.test('simulator responses validate against spec.yaml', { skip: skipWithoutSpec
   await atlas.clusters.update(id, 'c1', { mongoDBMajorVersion: '7.0' });
   await call('PATCH', `/api/atlas/v2/groups/${id}/clusters/c2`, '2023-02-01', { diskSizeGB: 40 });
   await ignore(atlas.clusters.get(id, 'missing'));
+  // Flex clusters: their own API, refused by the cluster API
+  const flex = `/api/atlas/v2/groups/${id}/flexClusters`;
+  await call('POST', flex, '2024-11-13', { name: 'flex1', providerSettings: { backingProviderName: 'AWS', regionName: 'US_EAST_1' }, tags: [{ key: 'team', value: 'a' }] });
+  await call('POST', flex, '2024-11-13', { name: 'flex1', providerSettings: { backingProviderName: 'AWS', regionName: 'US_EAST_1' } });
+  await call('GET', `${flex}/flex1`, '2024-11-13');
+  control.advance(60);
+  await call('GET', `${flex}/flex1`, '2024-11-13');
+  await call('GET', flex, '2024-11-13');
+  await call('PATCH', `${flex}/flex1`, '2024-11-13', { terminationProtectionEnabled: true });
+  await ignore(http.call({ method: 'DELETE', path: `${flex}/flex1`, route: '', version: '2024-11-13' }, { credentials: demoKey }));
+  await call('PATCH', `${flex}/flex1`, '2024-11-13', { terminationProtectionEnabled: false });
+  await call('GET', `${flex}/missing`, '2024-11-13');
+  await http.call({ method: 'DELETE', path: `${flex}/flex1`, route: '', version: '2024-11-13' }, { credentials: demoKey });
   // The legacy 2023-01-01 shape: one region, several regions, sharded, shared tier; a PATCH; a list
   const legacy = { providerSettings: { providerName: 'AWS', instanceSizeName: 'M10', regionName: 'US_EAST_1' } };
   await call('POST', `/api/atlas/v2/groups/${id}/clusters`, '2023-01-01', { name: 'legacy1', ...legacy, diskSizeGB: 20, autoScaling: { diskGBEnabled: true } });
@@ -169,8 +182,9 @@ t.test('the simulator serves exactly the versions spec.yaml lists, for every rou
   await atlas.clusters.create(id, { name: 'c1', clusterType: 'REPLICASET', replicationSpecs: [{ regionConfigs: [{ providerName: 'AWS', regionName: 'US_EAST_1', priority: 7, electableSpecs: { instanceSize: 'M10', nodeCount: 3 } }] }] });
   await atlas.databaseUsers.create(id, { username: 'u', databaseName: 'admin', password: 'a-long-password', roles: [{ roleName: 'read', databaseName: 'admin' }] });
   await atlas.accessList.add(id, [{ ipAddress: '192.0.2.1' }]);
+  await http.call({ method: 'POST', path: `/api/atlas/v2/groups/${id}/flexClusters`, route: '', version: '2024-11-13', body: { name: 'f1', providerSettings: { backingProviderName: 'AWS', regionName: 'US_EAST_1' } } }, { credentials: demoKey });
   control.advance(1);
-  const params: Record<string, string> = { groupId: id, clusterName: 'c1', databaseName: 'admin', username: 'u', entryValue: '192.0.2.1', groupName: 'Versions' };
+  const params: Record<string, string> = { groupId: id, clusterName: 'c1', name: 'f1', databaseName: 'admin', username: 'u', entryValue: '192.0.2.1', groupName: 'Versions' };
   const order = ['GET', 'POST', 'PATCH', 'DELETE'];
   routes.sort((a, b) => order.indexOf(a.method) - order.indexOf(b.method) || b.url.length - a.url.length);
   const refused: string[] = [];

@@ -19,13 +19,14 @@ export function clusterRoutes(ctx: SimContext): FastifyPluginAsync {
   function find(groupId: string, name: string): ClusterRecord {
     const cluster = store.clustersOf(groupId).get(name);
     if (!cluster) throw atlasErrors.clusterNotFound(name, groupId);
+    if (cluster.flex) throw atlasErrors.flexInClusterApi(name);
     return cluster;
   }
 
   return async (app) => {
     app.get<{ Params: GroupParams }>(PATH, { config: { versions: CLUSTER_VERSIONS.get } }, async (request, reply) => {
       const project = ownedProject(ctx, request, request.params.groupId);
-      const clusters = [...store.clustersOf(project.id).values()].map((c) =>
+      const clusters = [...store.clustersOf(project.id).values()].filter((c) => !c.flex).map((c) =>
         renderCluster(baseUrl(request), c, request.atlasVersion!),
       );
       return send(reply, 200, paginate(request, clusters, `/api/atlas/v2/groups/${project.id}/clusters`));
