@@ -195,7 +195,7 @@ t.test('delete: DELETING, then finalized once Atlas says it is gone; keep leaves
   t.ok(op.sim.control.store.clustersOf(groupId).get('kept-deployment'), 'the Atlas cluster stays');
 });
 
-t.test('fields not managed yet are kept and reported; flex and serverless are left alone in Atlas', async (t) => {
+t.test('fields not managed yet are kept and reported; serverless is left alone in Atlas', async (t) => {
   const { op, sync, finalize } = await world(t, 0);
   const d = deployment({}, {}, { backupRef: { name: 'atlasbackupschedule-sample' }, processArgs: { javascriptEnabled: false } });
   await sync(d);
@@ -204,11 +204,12 @@ t.test('fields not managed yet are kept and reported; flex and serverless are le
   t.equal(conditionsOf(d).Ready!.status, 'True', 'an unmanaged field does not hold Ready');
 
   const writes = op.writes();
-  const flex = deployment(undefined, { name: 'flex', uid: 'uid-f' }, { deploymentSpec: undefined, flexSpec: { name: 'flex', providerSettings: { backingProviderName: 'AWS', regionName: 'US_EAST_1' } } });
-  delete flex.spec.deploymentSpec;
-  await sync(flex);
-  t.match(conditionsOf(flex).ValidationSucceeded, { status: 'False', reason: 'AtlasUnsupportedFeature', message: 'spec.flexSpec is not managed by this operator yet, so this deployment is left as it is in Atlas' });
-  const removal = await finalize(flex);
+  const serverless = deployment(undefined, { name: 'serverless', uid: 'uid-s' });
+  delete serverless.spec.deploymentSpec;
+  serverless.spec.serverlessSpec = { name: 'sls', providerSettings: { providerName: 'SERVERLESS', backingProviderName: 'AWS', regionName: 'US_EAST_1' } };
+  await sync(serverless);
+  t.match(conditionsOf(serverless).ValidationSucceeded, { status: 'False', reason: 'AtlasUnsupportedFeature', message: /^spec\.serverlessSpec is not managed by this operator/ });
+  const removal = await finalize(serverless);
   t.equal(removal.finalized, false, 'nothing is deleted for it either: the user decides');
   t.equal(op.writes(), writes, 'no Atlas write for it');
 });
@@ -243,4 +244,71 @@ t.test('Atlas errors show with the official reasons', async (t) => {
   d.spec.deploymentSpec.mongoDBMajorVersion = '7.0';
   await sync(d);
   t.match(conditionsOf(d).DeploymentReady, { reason: 'DeploymentNotUpdatedInAtlas', message: /409 \(request "CANNOT_UPDATE_PAUSED_CLUSTER"\)/ });
+});
+
+function flexDeployment(flexSpec: Obj = {}, metadata: Obj = {}): Obj {
+  const d = deployment({}, { name: 'my-flex', uid: 'uid-flex', ...metadata });
+  delete d.spec.deploymentSpec;
+  d.spec.flexSpec = { name: 'flex-deployment', providerSettings: { backingProviderName: 'AWS', regionName: 'US_EAST_1' }, terminationProtectionEnabled: false, ...flexSpec };
+  return d;
+}
+
+t.test('flex: created through the flex API, Ready with connection strings, tags kept as the spec says, then no writes', async (t) => {
+  const { op, sync, groupId } = await world(t, 300);
+  const d = flexDeployment({ tags: [{ key: 'team', value: 'a' }] });
+  const first = await sync(d);
+  t.match(conditionsOf(d).DeploymentReady, { status: 'False', reason: 'DeploymentCreating', message: 'flex deployment is provisioning' });
+  t.equal(first.resyncAfterSeconds, 10);
+  const stored = op.sim.control.store.clustersOf(groupId).get('flex-deployment')!;
+  t.same(stored.flex, { backingProviderName: 'AWS', regionName: 'US_EAST_1' }, 'a flex cluster, not a dedicated one');
+  op.sim.control.advance(300);
+  await sync(d);
+  t.equal(conditionsOf(d).Ready!.status, 'True');
+  t.match(d.status, { stateName: 'IDLE', mongoDBVersion: /^8\.0\./, connectionStrings: { standardSrv: /^mongodb\+srv:\/\/flex-deployment\./ } });
+  const writes = op.writes();
+  const a = await sync(d);
+  t.equal((await sync(d)).text, a.text, 'byte-identical');
+  t.equal(op.writes(), writes, 'no writes at steady state');
+  stored.doc.tags = [];
+  await sync(d);
+  t.same(op.sim.control.store.clustersOf(groupId).get('flex-deployment')!.doc.tags, [{ key: 'team', value: 'a' }], 'tags put back');
+  t.equal(op.writes(), writes + 1, 'one PATCH');
+});
+
+t.test('flex: termination protection holds the finalizer; lifted by the spec, the flex cluster is deleted and confirmed gone', async (t) => {
+  const { op, sync, finalize, groupId } = await world(t, 0);
+  const d = flexDeployment({ terminationProtectionEnabled: true });
+  await sync(d);
+  await sync(d);
+  t.equal((await finalize(d)).finalized, false);
+  t.match(conditionsOf(d).DeploymentReady, { reason: 'AtlasDeletionProtection', message: /set spec\.flexSpec\.terminationProtectionEnabled to false/ });
+  d.spec.flexSpec.terminationProtectionEnabled = false;
+  let answer = await finalize(d);
+  for (let i = 0; i < 5 && !answer.finalized; i++) answer = await finalize(d);
+  t.equal(answer.finalized, true);
+  t.notOk(op.sim.control.store.clustersOf(groupId).get('flex-deployment'), 'gone from Atlas');
+});
+
+t.test("a user of the project gets a connection Secret for a flex deployment, and reads flex clusters only when one is declared", async (t) => {
+  const { op, p, keys, sync } = await world(t, 0);
+  const d = flexDeployment();
+  await sync(d);
+  await sync(d);
+  const password = secret('team-a', 'pw', { password: 'a-long-password' });
+  const user: Obj = {
+    apiVersion: 'atlas.mongodb.com/v1',
+    kind: 'AtlasDatabaseUser',
+    metadata: { name: 'u', namespace: 'team-a', uid: 'uid-u', generation: 1 },
+    spec: { projectRef: { name: 'my-project' }, username: 'david', databaseName: 'admin', passwordSecretRef: { name: 'pw' }, roles: [{ roleName: 'readWriteAnyDatabase', databaseName: 'admin' }] },
+  };
+  const syncUser = async (objects: Obj[], children: Obj[] = []) =>
+    op.sync('atlasdatabaseuser', user, Object.values(relatedFor((await op.customize('atlasdatabaseuser', user)).relatedResources, objects as any)).flatMap((m) => Object.values(m)), children);
+  const first = await syncUser([keys, p, password, d]);
+  const second = await syncUser([keys, p, password, d], first.children);
+  t.equal(conditionsOf(user).Ready!.status, 'True');
+  t.same(second.children.map((s: Obj) => s.metadata.name), ['deployment-project-flex-deployment-david']);
+  const flexReads = () => op.sim.control.requestCounts()['GET /api/atlas/v2/groups/:groupId/flexClusters']?.authenticated ?? 0;
+  const before = flexReads();
+  await syncUser([keys, p, password], second.children);
+  t.equal(flexReads(), before, 'no flex list when no AtlasDeployment declares a flex cluster');
 });

@@ -1,7 +1,7 @@
 /** AtlasDeployment's pure decisions: the translation Atlas receives, validation, removal. */
 import t, { type Test } from 'tap';
 import { checkDeploymentSpec, planDeployment, planDeploymentRemoval, type ManagedDeployment } from '../../src/kinds/atlasdeployment/plan.js';
-import type { DeploymentSpec } from '../../src/kinds/atlasdeployment/schema.js';
+import type { AtlasDeploymentSpec, DeploymentSpec } from '../../src/kinds/atlasdeployment/schema.js';
 import { deploymentCluster } from '../../src/kinds/atlasdeployment/translation.js';
 import type { Cluster } from '../../src/kinds/clusters/atlas.js';
 import { createBody } from '../../src/kinds/clusters/model.js';
@@ -28,6 +28,8 @@ const sample = (extra: Partial<DeploymentSpec> = {}): DeploymentSpec => ({
   ...extra,
 });
 const managed = (deploymentSpec: DeploymentSpec): ManagedDeployment => ({ projectRef: { name: 'p' }, deploymentSpec });
+/** As stored: what finalize sees, unvalidated. */
+const stored = (deploymentSpec: DeploymentSpec): AtlasDeploymentSpec => ({ projectRef: { name: 'p' }, deploymentSpec });
 
 t.test("the official sample becomes Atlas's create body: node types it leaves out have none", async (t) => {
   const body = createBody(deploymentCluster(sample()));
@@ -87,31 +89,32 @@ t.test('a shared tier', async (t) => {
   checkAgainstSpec(t, body);
 });
 
-t.test('validation names the field; flex and serverless are said to be unmanaged', async (t) => {
+t.test('validation names the field; serverless is said to be unmanaged', async (t) => {
   t.match(checkDeploymentSpec(facts({ spec: managed(sample()) })), { ok: true });
-  t.match(checkDeploymentSpec(facts({ spec: { projectRef: { name: 'p' } } })), { ok: false, reason: 'DeploymentSpecInvalid', message: 'spec.deploymentSpec is required' });
+  t.match(checkDeploymentSpec(facts({ spec: { projectRef: { name: 'p' } } })), { ok: false, reason: 'DeploymentSpecInvalid', message: 'spec.deploymentSpec or spec.flexSpec is required' });
   t.match(checkDeploymentSpec(facts({ spec: { ...managed(sample()), flexSpec: { name: 'f', providerSettings: { backingProviderName: 'AWS', regionName: 'US_EAST_1' } } } })), { ok: false, message: 'only one of spec.deploymentSpec, spec.flexSpec may be set' });
-  t.match(checkDeploymentSpec(facts({ spec: { projectRef: { name: 'p' }, flexSpec: { name: 'f', providerSettings: { backingProviderName: 'AWS', regionName: 'US_EAST_1' } } } })), { ok: false, reason: 'AtlasUnsupportedFeature', message: /^spec\.flexSpec is not managed/ });
+  t.match(checkDeploymentSpec(facts({ spec: { projectRef: { name: 'p' }, flexSpec: { name: 'f', providerSettings: { backingProviderName: 'AWS', regionName: 'US_EAST_1' } } } })), { ok: true });
+  t.match(checkDeploymentSpec(facts({ spec: { projectRef: { name: 'p' }, serverlessSpec: { name: 's', providerSettings: { providerName: 'SERVERLESS' } } } })), { ok: false, reason: 'AtlasUnsupportedFeature', message: /^spec\.serverlessSpec is not managed/ });
   t.match(checkDeploymentSpec(facts({ spec: managed(sample({ diskSizeGB: 5000 })) })), { ok: false, reason: 'DeploymentSpecInvalid', message: /spec.deploymentSpec.diskSizeGB/ });
 });
 
 const atlas = (extra: Partial<Cluster> = {}): Cluster => ({ ...(createBody(deploymentCluster(sample())) as Cluster), stateName: 'IDLE', paused: false, ...extra });
 
 t.test('in sync: no write; a tag added in the spec is one PATCH of tags alone', async (t) => {
-  t.same(planDeployment(input(facts({}), managed(sample()), scope), atlas()).writes, []);
-  const tagged = planDeployment(input(facts({}), managed(sample({ tags: [{ key: 'team', value: 'atlas-operator' }, { key: 'cost', value: 'c1' }] })), scope), atlas());
+  t.same(planDeployment(input(facts({}), managed(sample()), scope), { flex: false, cluster: atlas() }).writes, []);
+  const tagged = planDeployment(input(facts({}), managed(sample({ tags: [{ key: 'team', value: 'atlas-operator' }, { key: 'cost', value: 'c1' }] })), scope), { flex: false, cluster: atlas() });
   t.same(tagged.writes.map((w) => w.request.body), [{ tags: [{ key: 'team', value: 'atlas-operator' }, { key: 'cost', value: 'c1' }] }]);
   t.equal(tagged.writes[0]!.summary, 'update deployment test-deployment: tags');
 });
 
 t.test('removal: termination protection holds the finalizer unless the spec turns it off', async (t) => {
-  const held = planDeploymentRemoval(removal(facts({}), managed(sample({ terminationProtectionEnabled: true })), scope), { cluster: atlas({ terminationProtectionEnabled: true }) });
+  const held = planDeploymentRemoval(removal(facts({}), stored(sample({ terminationProtectionEnabled: true })), scope), { cluster: atlas({ terminationProtectionEnabled: true }) });
   t.same(held.writes, []);
   t.match(held.settle([]), { gone: false, reason: 'AtlasDeletionProtection', keepHint: true });
-  const lifted = planDeploymentRemoval(removal(facts({}), managed(sample({ terminationProtectionEnabled: false })), scope), { cluster: atlas({ terminationProtectionEnabled: true }) });
+  const lifted = planDeploymentRemoval(removal(facts({}), stored(sample({ terminationProtectionEnabled: false })), scope), { cluster: atlas({ terminationProtectionEnabled: true }) });
   t.same(lifted.writes.map((w) => [w.request.method, w.request.body]), [['PATCH', { terminationProtectionEnabled: false }]]);
-  const plain = planDeploymentRemoval(removal(facts({}), managed(sample()), scope), { cluster: atlas() });
+  const plain = planDeploymentRemoval(removal(facts({}), stored(sample()), scope), { cluster: atlas() });
   t.same(plain.writes.map((w) => w.request.method), ['DELETE']);
   t.match(plain.settle([]), { gone: false, reason: 'DeploymentDeleting' });
-  t.match(planDeploymentRemoval(removal(facts({}), managed(sample()), scope), { cluster: undefined, listed: false }).settle([]), { gone: true });
+  t.match(planDeploymentRemoval(removal(facts({}), stored(sample()), scope), { cluster: undefined, listed: false }).settle([]), { gone: true });
 });

@@ -8,7 +8,7 @@ import { managedController } from '../../kernel/sequence.js';
 import { API_VERSION } from '../common.js';
 import { connectThroughProject, goneWithProject, projectRelatedRules, type InProject } from '../project-scope.js';
 import { clusterReads } from '../clusters/atlas.js';
-import { observeClusterRemoval, observedClusterStatus } from '../clusters/plan.js';
+import { DEDICATED_API, observeClusterRemoval, observedClusterStatus } from '../clusters/plan.js';
 import { checkClusterSpec, CLUSTER_READY, usesV08Shape, planCluster, planClusterRemoval, type AtlasClusterRemoval } from './plan.js';
 import { AtlasClusterSpec } from './schema.js';
 
@@ -35,7 +35,7 @@ export const atlasClusterKind: ManagedKind<AtlasClusterSpec, InProject> = {
   deletion: {
     noun: 'the cluster',
     async observe({ scope, spec }, atlas): Promise<AtlasClusterRemoval> {
-      return usesV08Shape(spec) ? { unmanaged: true } : observeClusterRemoval(atlas, scope.groupId, spec.name ?? '');
+      return usesV08Shape(spec) ? { unmanaged: true } : observeClusterRemoval(DEDICATED_API, atlas, scope.groupId, spec.name ?? '');
     },
     plan: planClusterRemoval,
     goneOn: (error, { scope }, atlas) => goneWithProject(error, scope, atlas),

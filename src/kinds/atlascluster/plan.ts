@@ -2,7 +2,7 @@
 import type { Facts, RemovalInput, RemovalPlan, StepInput, StepPlan, Validation } from '../../kernel/managed.js';
 import { schemaProblem } from '../../kernel/validation.js';
 import type { Cluster } from '../clusters/atlas.js';
-import { planClusterRemoval as removeCluster, planClusterStep, type ClusterRemovalObservation, type ClusterWords } from '../clusters/plan.js';
+import { DEDICATED_API, planClusterRemoval as removeCluster, planClusterStep, type ClusterRemovalObservation, type ClusterWords } from '../clusters/plan.js';
 import type { InProject } from '../project-scope.js';
 import { AtlasClusterSpec } from './schema.js';
 import { seedCluster } from './translation.js';
@@ -39,5 +39,5 @@ export type AtlasClusterRemoval = ClusterRemovalObservation | { unmanaged: true 
 export function planClusterRemoval(input: RemovalInput<AtlasClusterSpec, InProject>, observed: AtlasClusterRemoval): RemovalPlan {
   // Never touched in Atlas, so not deleted there either: the user decides.
   if ('unmanaged' in observed) return { writes: [], settle: () => ({ gone: false, message: `${V08_SHAPE_MESSAGE} and not deleted there`, wait: 'rejected', keepHint: true }) };
-  return removeCluster(WORDS, input.spec.name ?? '', input.scope.groupId, observed, { lift: false, how: 'turn it off in Atlas to delete the cluster' });
+  return removeCluster(WORDS, DEDICATED_API, input.spec.name ?? '', input.scope.groupId, observed, { lift: false, how: 'turn it off in Atlas to delete the cluster' });
 }

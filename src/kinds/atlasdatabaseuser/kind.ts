@@ -9,12 +9,13 @@ import { stringAt } from '../../kernel/contract.js';
 import { step, type ManagedKind } from '../../kernel/managed.js';
 import { managedController } from '../../kernel/sequence.js';
 import type { OperatorIdentity } from '../../config/identity.js';
-import { clusterReads } from '../clusters/atlas.js';
+import { clusterReads, flexReads } from '../clusters/atlas.js';
 import { API_VERSION } from '../common.js';
 import { connectThroughProject, goneWithProject, projectRefOf, projectRelatedRules, type InProject } from '../project-scope.js';
 import { userReads } from './atlas.js';
 import {
   checkUserSpec,
+  declaresFlexCluster,
   isExpired,
   planPropagation,
   planSecrets,
@@ -59,8 +60,12 @@ const userStep = step({
   reasons,
   async observe({ spec, scope, facts }, atlas): Promise<UserObservation> {
     if (isExpired(spec, facts.now)) return { expired: true };
-    const [user, clusters] = await Promise.all([userReads.get(atlas, scope.groupId, spec.databaseName, spec.username), clusterReads.list(atlas, scope.groupId)]);
-    return { expired: false, user, clusters };
+    const [user, clusters, flex] = await Promise.all([
+      userReads.get(atlas, scope.groupId, spec.databaseName, spec.username),
+      clusterReads.list(atlas, scope.groupId),
+      declaresFlexCluster(facts) ? flexReads.list(atlas, scope.groupId) : [],
+    ]);
+    return { expired: false, user, clusters: [...clusters, ...flex.map((cluster) => ({ ...cluster, flex: true }))] };
   },
   plan: planUser,
 });
@@ -73,7 +78,8 @@ const propagationStep = step({
     // Only a change (or a wait not seen through yet) needs the clusters' word.
     if (dryRun || (!scope.wrote && facts.observed(USER_READY)?.status === 'True')) return undefined;
     const limit = pLimit(STATUS_READS_AT_ONCE);
-    const states = await Promise.all(scope.clusters.map((c) => limit(async () => ({ name: c.name, state: await clusterReads.changeStatus(atlas, scope.groupId, c.name) }))));
+    // A flex cluster has no change-status route (the cluster API refuses it).
+    const states = await Promise.all(scope.clusters.filter((c) => c.flex !== true).map((c) => limit(async () => ({ name: c.name, state: await clusterReads.changeStatus(atlas, scope.groupId, c.name) }))));
     return states.filter((s) => s.state !== 'APPLIED').map((s) => s.name);
   },
   plan: planPropagation,

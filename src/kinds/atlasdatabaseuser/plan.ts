@@ -180,28 +180,33 @@ export function planPropagation(input: UserInput, pending: string[] | undefined)
 /** States in which a cluster's connection strings are its current ones. */
 const SERVING = new Set(['IDLE', 'UPDATING', 'REPAIRING']);
 
-/** Where each cluster kind keeps the Atlas cluster's name. */
-const CLUSTER_NAME_AT: Record<string, string[]> = { AtlasCluster: ['name'], AtlasDeployment: ['deploymentSpec', 'name'] };
-
-/**
- * Names of the clusters that AtlasCluster and AtlasDeployment objects declare in this
- * project (they may not be in Atlas yet): a user is not Ready while a cluster it will get a
- * Secret for is missing.
- */
-function declaredClusters(facts: Facts): string[] {
+/** The AtlasClusters and AtlasDeployments that declare a cluster in the user's project. */
+function clusterObjects(facts: Facts): KubeObject[] {
   const user = projectRefOf(facts.parent);
-  return Object.entries(CLUSTER_NAME_AT).flatMap(([kind, path]) =>
+  return ['AtlasCluster', 'AtlasDeployment'].flatMap((kind) =>
     Object.values(facts.related[groupKey(kind, API_VERSION)] ?? {})
       .filter((cluster) => !cluster.metadata.deletionTimestamp)
       .filter((cluster) => {
         const ref = projectRefOf(cluster);
         return ref.namespace === user.namespace && ref.name === user.name;
-      })
-      .flatMap((cluster) => {
-        const name = stringAt(cluster.spec, ...path);
-        return name ? [name] : [];
       }),
   );
+}
+
+/**
+ * Names of the clusters those objects declare (they may not be in Atlas yet): a user is
+ * not Ready while a cluster it will get a Secret for is missing.
+ */
+function declaredClusters(facts: Facts): string[] {
+  return clusterObjects(facts).flatMap((cluster) => {
+    const name = stringAt(cluster.spec, 'name') ?? stringAt(cluster.spec, 'deploymentSpec', 'name') ?? stringAt(cluster.spec, 'flexSpec', 'name');
+    return name ? [name] : [];
+  });
+}
+
+/** Flex clusters have their own list: it is read only when an AtlasDeployment of the project declares one. */
+export function declaresFlexCluster(facts: Facts): boolean {
+  return clusterObjects(facts).some((cluster) => stringAt(cluster.spec, 'flexSpec', 'name') !== undefined);
 }
 
 function observedSecrets(facts: Facts): Map<string, KubeObject> {

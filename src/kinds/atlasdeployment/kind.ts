@@ -1,22 +1,26 @@
 /**
- * AtlasDeployment (the official operator v2's cluster kind): one Atlas advanced cluster in
- * a project an AtlasProject manages. It shares its cluster model and plans with AtlasCluster
+ * AtlasDeployment (the official operator v2's cluster kind): one Atlas advanced cluster, or
+ * one flex cluster, in a project an AtlasProject manages. It shares its cluster model and plans with AtlasCluster
  * (../clusters/); this module reads Atlas for them and hands both to the kernel's sequence.
  */
 import { step, type ManagedKind } from '../../kernel/managed.js';
 import { managedController } from '../../kernel/sequence.js';
 import { API_VERSION } from '../common.js';
-import { clusterReads } from '../clusters/atlas.js';
-import { observeClusterRemoval, observedClusterStatus } from '../clusters/plan.js';
+import { clusterReads, flexReads } from '../clusters/atlas.js';
+import { DEDICATED_API, FLEX_API, observeClusterRemoval, observedClusterStatus } from '../clusters/plan.js';
 import { connectThroughProject, goneWithProject, projectRelatedRules, type InProject } from '../project-scope.js';
-import { checkDeploymentSpec, DEPLOYMENT_READY, planDeployment, planDeploymentRemoval, unmanagedShape, type DeploymentRemoval, type ManagedDeployment } from './plan.js';
+import { checkDeploymentSpec, DEPLOYMENT_READY, deploymentName, planDeployment, planDeploymentRemoval, type DeploymentObservation, type DeploymentRemoval, type ManagedDeployment } from './plan.js';
 import { AtlasDeploymentSpec } from './schema.js';
 
 const deploymentStep = step({
   name: 'deployment',
   condition: DEPLOYMENT_READY,
   reasons: { create: 'DeploymentNotCreatedInAtlas', update: 'DeploymentNotUpdatedInAtlas', delete: 'DeploymentNotUpdatedInAtlas' },
-  observe: ({ scope, spec }, atlas) => clusterReads.get(atlas, scope.groupId, spec.deploymentSpec.name),
+  async observe({ scope, spec }, atlas): Promise<DeploymentObservation> {
+    return spec.flexSpec
+      ? { flex: true, cluster: await flexReads.get(atlas, scope.groupId, spec.flexSpec.name) }
+      : { flex: false, cluster: await clusterReads.get(atlas, scope.groupId, spec.deploymentSpec.name) };
+  },
   plan: planDeployment,
 });
 
@@ -35,8 +39,8 @@ export const atlasDeploymentKind: ManagedKind<ManagedDeployment, InProject> = {
   deletion: {
     noun: 'the deployment',
     async observe({ scope, spec }, atlas): Promise<DeploymentRemoval> {
-      const unmanaged = unmanagedShape(spec);
-      return unmanaged ? { unmanaged } : observeClusterRemoval(atlas, scope.groupId, spec.deploymentSpec?.name ?? '');
+      if (spec.serverlessSpec && !spec.deploymentSpec && !spec.flexSpec) return { unmanaged: true };
+      return observeClusterRemoval(spec.flexSpec ? FLEX_API : DEDICATED_API, atlas, scope.groupId, deploymentName(spec));
     },
     plan: planDeploymentRemoval,
     goneOn: (error, { scope }, atlas) => goneWithProject(error, scope, atlas),

@@ -1,29 +1,27 @@
 /** AtlasDeployment's decisions, pure: its validation, and the shared cluster plans in its words. */
 import type { Facts, RemovalInput, RemovalPlan, StepInput, StepPlan, Validation } from '../../kernel/managed.js';
 import { schemaProblem } from '../../kernel/validation.js';
-import type { Cluster } from '../clusters/atlas.js';
-import { planClusterRemoval, planClusterStep, type ClusterRemovalObservation, type ClusterWords } from '../clusters/plan.js';
+import type { Cluster, FlexCluster } from '../clusters/atlas.js';
+import { DEDICATED_API, FLEX_API, planClusterRemoval, planClusterStep, type ClusterRemovalObservation, type ClusterWords } from '../clusters/plan.js';
 import type { InProject } from '../project-scope.js';
-import { AtlasDeploymentSpec, type DeploymentSpec } from './schema.js';
+import { planFlexStep } from './flex.js';
+import { AtlasDeploymentSpec, type DeploymentSpec, type FlexSpec } from './schema.js';
 import { deploymentCluster } from './translation.js';
 
 export const DEPLOYMENT_READY = 'DeploymentReady';
 
 const WORDS: ClusterWords = { noun: 'deployment', creating: 'DeploymentCreating', updating: 'DeploymentUpdating', deleting: 'DeploymentDeleting' };
 
-/** The spec once validated: a deploymentSpec is what this operator manages. */
-export type ManagedDeployment = AtlasDeploymentSpec & { deploymentSpec: DeploymentSpec };
+/** The spec once validated: exactly one of the two shapes this operator manages. */
+export type ManagedDeployment = AtlasDeploymentSpec & ({ deploymentSpec: DeploymentSpec; flexSpec?: undefined } | { flexSpec: FlexSpec; deploymentSpec?: undefined });
 
-/** Deployments of a kind this operator does not manage yet: kept and reported, never acted on in Atlas. */
-export function unmanagedShape(spec: unknown): string | undefined {
-  const given = (spec ?? {}) as AtlasDeploymentSpec;
-  if (given.deploymentSpec) return undefined;
-  if (given.flexSpec) return 'spec.flexSpec';
-  if (given.serverlessSpec) return 'spec.serverlessSpec';
-  return undefined;
-}
+/** What Atlas has under the deployment's name, read through the API of its shape. */
+export type DeploymentObservation = { flex: false; cluster: Cluster | undefined } | { flex: true; cluster: FlexCluster | undefined };
 
-const unmanagedMessage = (field: string) => `${field} is not managed by this operator yet, so this deployment is left as it is in Atlas`;
+/** The Atlas cluster's name, whichever shape names it. */
+export const deploymentName = (spec: Partial<AtlasDeploymentSpec>) => spec.deploymentSpec?.name ?? spec.flexSpec?.name ?? '';
+
+const SERVERLESS_MESSAGE = 'spec.serverlessSpec is not managed by this operator (serverless instances are deprecated), so this deployment is left as it is in Atlas';
 
 export function checkDeploymentSpec(facts: Facts): Validation<ManagedDeployment> {
   const invalid = (message: string) => ({ ok: false as const, reason: 'DeploymentSpecInvalid', message });
@@ -32,10 +30,10 @@ export function checkDeploymentSpec(facts: Facts): Validation<ManagedDeployment>
   const spec = facts.parent.spec as AtlasDeploymentSpec;
   const shapes = (['deploymentSpec', 'flexSpec', 'serverlessSpec'] as const).filter((key) => spec[key] !== undefined);
   if (shapes.length > 1) return invalid(`only one of spec.${shapes.join(', spec.')} may be set`);
-  const unmanaged = unmanagedShape(spec);
-  if (unmanaged) return { ok: false, reason: 'AtlasUnsupportedFeature', message: unmanagedMessage(unmanaged) };
+  if (spec.serverlessSpec) return { ok: false, reason: 'AtlasUnsupportedFeature', message: SERVERLESS_MESSAGE };
+  if (spec.flexSpec) return { ok: true, spec: spec as ManagedDeployment };
   const deployment = spec.deploymentSpec;
-  if (!deployment) return invalid('spec.deploymentSpec is required');
+  if (!deployment) return invalid('spec.deploymentSpec or spec.flexSpec is required');
   if (!deployment.replicationSpecs?.length) return invalid('spec.deploymentSpec.replicationSpecs must list at least one replication spec');
   for (const [i, shard] of deployment.replicationSpecs.entries()) {
     const at = `spec.deploymentSpec.replicationSpecs[${i}]`;
@@ -54,18 +52,21 @@ export function checkDeploymentSpec(facts: Facts): Validation<ManagedDeployment>
   return { ok: true, spec: spec as ManagedDeployment };
 }
 
-export function planDeployment(input: StepInput<ManagedDeployment, InProject>, cluster: Cluster | undefined): StepPlan<InProject> {
-  return planClusterStep(WORDS, deploymentCluster(input.spec.deploymentSpec), input, cluster);
+export function planDeployment(input: StepInput<ManagedDeployment, InProject>, observed: DeploymentObservation): StepPlan<InProject> {
+  const { spec } = input;
+  if (spec.flexSpec) return planFlexStep(WORDS, spec.flexSpec, input, observed.flex ? observed.cluster : undefined);
+  return planClusterStep(WORDS, deploymentCluster(spec.deploymentSpec), input, observed.flex ? undefined : observed.cluster);
 }
 
-export type DeploymentRemoval = ClusterRemovalObservation | { unmanaged: string };
+export type DeploymentRemoval = ClusterRemovalObservation | { unmanaged: true };
 
 export function planDeploymentRemoval(input: RemovalInput<AtlasDeploymentSpec, InProject>, observed: DeploymentRemoval): RemovalPlan {
   // Never touched in Atlas, so not deleted there either: the user decides.
-  if ('unmanaged' in observed) return { writes: [], settle: () => ({ gone: false, message: `${unmanagedMessage(observed.unmanaged)} and not deleted there`, wait: 'rejected', keepHint: true }) };
-  const deployment = input.spec.deploymentSpec;
-  return planClusterRemoval(WORDS, deployment?.name ?? '', input.scope.groupId, observed, {
-    lift: deployment?.terminationProtectionEnabled === false,
-    how: 'set spec.deploymentSpec.terminationProtectionEnabled to false (or turn it off in Atlas) to delete it',
+  if ('unmanaged' in observed) return { writes: [], settle: () => ({ gone: false, message: `${SERVERLESS_MESSAGE} and not deleted there`, wait: 'rejected', keepHint: true }) };
+  const { deploymentSpec, flexSpec } = input.spec;
+  const field = flexSpec ? 'spec.flexSpec.terminationProtectionEnabled' : 'spec.deploymentSpec.terminationProtectionEnabled';
+  return planClusterRemoval(WORDS, flexSpec ? FLEX_API : DEDICATED_API, deploymentName(input.spec), input.scope.groupId, observed, {
+    lift: (flexSpec ?? deploymentSpec)?.terminationProtectionEnabled === false,
+    how: `set ${field} to false (or turn it off in Atlas) to delete it`,
   });
 }

@@ -1,8 +1,9 @@
 /**
  * AtlasDeployment as the official operator v2 defines it (../shared/reference/
  * atlas-operator.md §1.7): every field its CRD has, typed the same, so stored objects keep
- * and validate them. deploymentSpec (a dedicated or shared-tier advanced cluster) is
- * managed; what is marked kept() is stored and reported under FieldsManaged, never acted on.
+ * and validate them. deploymentSpec (a dedicated or shared-tier advanced cluster) and
+ * flexSpec (a flex cluster) are managed; what is marked kept() is stored and reported under
+ * FieldsManaged, never acted on.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { cel, CommonStatus, kept, READY_COLUMN, ResourceRef, ResourceRefNamespaced, Tags } from '../common.js';
@@ -126,7 +127,7 @@ const ProcessArgs = Type.Object({
   sampleSizeBIConnector: Type.Optional(Int64),
 });
 
-const FlexSpec = Type.Object({
+export const FlexSpec = Type.Object({
   name: Type.String(),
   providerSettings: Type.Object({
     backingProviderName: Type.String({ enum: ['AWS', 'GCP', 'AZURE'], ...cel('self == oldSelf', 'Backing Provider cannot be modified after cluster creation') }),
@@ -135,6 +136,7 @@ const FlexSpec = Type.Object({
   tags: Type.Optional(Tags),
   terminationProtectionEnabled: Type.Optional(Type.Boolean({ default: false })),
 });
+export type FlexSpec = Static<typeof FlexSpec>;
 
 const ServerlessSpec = Type.Object({
   name: Type.String({ pattern: '^[a-zA-Z0-9][a-zA-Z0-9-]*$' }),
@@ -178,7 +180,7 @@ export const AtlasDeploymentSpec = Type.Object(
     externalProjectRef: Type.Optional(kept(Type.Object({ id: Type.String() }))),
     connectionSecret: Type.Optional(kept(ResourceRef)),
     deploymentSpec: Type.Optional(DeploymentSpec),
-    flexSpec: Type.Optional(kept(FlexSpec)),
+    flexSpec: Type.Optional(FlexSpec),
     serverlessSpec: Type.Optional(kept(ServerlessSpec)),
     upgradeToDedicated: Type.Optional(kept(Type.Boolean())),
     processArgs: Type.Optional(kept(ProcessArgs)),

@@ -44,3 +44,25 @@ export const clusterReads = {
   changeStatus: async (atlas: AtlasClient, groupId: string, name: string) =>
     (await atlas.send<{ changeStatus: ChangeStatus }>(clusterRequests.changeStatus(groupId, name))).changeStatus,
 };
+
+/** A flex cluster as Atlas sends it (2024-11-13); the fields status and Secrets use have a cluster's names. */
+export interface FlexCluster extends Cluster {
+  providerSettings?: { backingProviderName?: string; regionName?: string };
+  tags?: Array<{ key: string; value: string }>;
+  terminationProtectionEnabled?: boolean;
+}
+
+/** Flex clusters have their own API; the cluster API refuses them by name. */
+export const flexRequests = {
+  list: (groupId: string) => atlasRequest('GET', '/groups/{groupId}/flexClusters', [groupId], '2024-11-13'),
+  get: (groupId: string, name: string) => atlasRequest('GET', '/groups/{groupId}/flexClusters/{name}', [groupId, name], '2024-11-13'),
+  create: (groupId: string, body: Record<string, unknown>) => atlasRequest('POST', '/groups/{groupId}/flexClusters', [groupId], '2024-11-13', { body }),
+  update: (groupId: string, name: string, body: Record<string, unknown>) =>
+    atlasRequest('PATCH', '/groups/{groupId}/flexClusters/{name}', [groupId, name], '2024-11-13', { body, idempotent: true }),
+  delete: (groupId: string, name: string) => atlasRequest('DELETE', '/groups/{groupId}/flexClusters/{name}', [groupId, name], '2024-11-13'),
+};
+
+export const flexReads = {
+  list: (atlas: AtlasClient, groupId: string) => atlas.all<FlexCluster>(flexRequests.list(groupId)),
+  get: (atlas: AtlasClient, groupId: string, name: string) => atlas.find<FlexCluster>(flexRequests.get(groupId, name), NOT_FOUND.cluster),
+};

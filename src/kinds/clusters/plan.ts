@@ -8,7 +8,8 @@ import { NOT_FOUND } from '../../atlas/errors.js';
 import { kubeTime } from '../../kernel/conditions.js';
 import type { Facts, RemovalPlan, StepPlan, Verdict } from '../../kernel/managed.js';
 import type { InProject } from '../project-scope.js';
-import { clusterReads, clusterRequests, type Cluster } from './atlas.js';
+import type { AtlasRequest } from '../../atlas/http.js';
+import { clusterReads, clusterRequests, flexReads, flexRequests, type Cluster } from './atlas.js';
 import { createBody, planClusterChanges, type DesiredCluster } from './model.js';
 
 export interface ClusterStatusFields {
@@ -105,6 +106,17 @@ export function planClusterStep(words: ClusterWords, desired: DesiredCluster, in
 
 export type ClusterRemovalObservation = { cluster: Cluster } | { cluster: undefined; listed: boolean };
 
+/** The routes a removal reads and writes: dedicated clusters and flex clusters have their own. */
+export interface ClusterApi {
+  get(atlas: AtlasClient, groupId: string, name: string): Promise<Cluster | undefined>;
+  list(atlas: AtlasClient, groupId: string): Promise<Cluster[]>;
+  update(groupId: string, name: string, body: Record<string, unknown>): AtlasRequest;
+  delete(groupId: string, name: string): AtlasRequest;
+}
+
+export const DEDICATED_API: ClusterApi = { get: clusterReads.get, list: clusterReads.list, update: clusterRequests.update, delete: clusterRequests.delete };
+export const FLEX_API: ClusterApi = { get: flexReads.get, list: flexReads.list, update: flexRequests.update, delete: flexRequests.delete };
+
 /** What termination protection in Atlas means for a removal. */
 export interface Protection {
   /** The spec asks for it off: turn it off in Atlas, then delete. */
@@ -117,7 +129,7 @@ export interface Protection {
  * Delete the cluster and confirm it gone. Termination protection in Atlas is respected:
  * unless the spec asks for it off, the finalizer stays, with a message saying how to go on.
  */
-export function planClusterRemoval(words: ClusterWords, name: string, groupId: string, observed: ClusterRemovalObservation, protection: Protection): RemovalPlan {
+export function planClusterRemoval(words: ClusterWords, api: ClusterApi, name: string, groupId: string, observed: ClusterRemovalObservation, protection: Protection): RemovalPlan {
   const deleting = { gone: false as const, reason: words.deleting, message: `the ${words.noun} is being deleted in Atlas`, wait: 'progress' as const };
   if (!observed.cluster) {
     // CLUSTER_NOT_FOUND counts once the project's cluster list (a second read) agrees.
@@ -127,7 +139,7 @@ export function planClusterRemoval(words: ClusterWords, name: string, groupId: s
   if (observed.cluster.terminationProtectionEnabled === true) {
     if (protection.lift) {
       return {
-        writes: [{ verb: 'update', request: clusterRequests.update(groupId, name, { terminationProtectionEnabled: false }), summary: `update ${words.noun} ${name}: terminationProtectionEnabled` }],
+        writes: [{ verb: 'update', request: api.update(groupId, name, { terminationProtectionEnabled: false }), summary: `update ${words.noun} ${name}: terminationProtectionEnabled` }],
         settle: () => ({ gone: false, reason: words.deleting, message: `termination protection of the ${words.noun} ${name} is being turned off, as the spec says; it is deleted next`, wait: 'soon' }),
       };
     }
@@ -135,14 +147,14 @@ export function planClusterRemoval(words: ClusterWords, name: string, groupId: s
     return { writes: [], settle: () => ({ gone: false, reason: 'AtlasDeletionProtection', message, wait: 'retry', keepHint: true }) };
   }
   return {
-    writes: [{ verb: 'delete', request: clusterRequests.delete(groupId, name), summary: `delete ${words.noun} ${name}`, alreadyDone: NOT_FOUND.cluster }],
+    writes: [{ verb: 'delete', request: api.delete(groupId, name), summary: `delete ${words.noun} ${name}`, alreadyDone: NOT_FOUND.cluster }],
     settle: () => deleting,
   };
 }
 
 /** What a cluster kind reads before deleting: the cluster, or the list that confirms it gone. */
-export async function observeClusterRemoval(atlas: AtlasClient, groupId: string, name: string): Promise<ClusterRemovalObservation> {
-  const cluster = await clusterReads.get(atlas, groupId, name);
+export async function observeClusterRemoval(api: ClusterApi, atlas: AtlasClient, groupId: string, name: string): Promise<ClusterRemovalObservation> {
+  const cluster = await api.get(atlas, groupId, name);
   if (cluster) return { cluster };
-  return { cluster: undefined, listed: (await clusterReads.list(atlas, groupId)).some((c) => c.name === name) };
+  return { cluster: undefined, listed: (await api.list(atlas, groupId)).some((c) => c.name === name) };
 }
