@@ -29,12 +29,18 @@ const REPLAY: Array<[file: string, expected: string] | ['advance', number]> = [
   ['atlascluster-my-atlas-cluster-sync.json', 'Ready=False ClusterCreating'],
   ['atlasdeployment-my-atlas-deployment-customize.json', 'relatedResources'],
   ['atlasdeployment-my-atlas-deployment-sync.json', 'Ready=False DeploymentCreating'],
+  ['atlasbackupschedule-atlasbackupschedule-sample-customize.json', 'relatedResources'],
+  ['atlasbackupschedule-atlasbackupschedule-sample-sync.json', 'Ready=True'],
+  ['atlasbackuppolicy-atlasbackuppolicy-sample-customize.json', 'relatedResources'],
+  ['atlasbackuppolicy-atlasbackuppolicy-sample-sync.json', 'Ready=True'],
   ['advance', 600],
   ['atlasdatabaseuser-my-database-user-customize.json', 'relatedResources'],
   ['atlasdatabaseuser-my-database-user-sync.json', 'Ready=False ClustersAppliedDatabaseUsersChanges'],
   ['atlasdatabaseuser-my-database-user-finalize.json', 'finalized'],
   ['atlascluster-my-atlas-cluster-finalize.json', 'finalizing ClusterDeleting'],
   ['atlasdeployment-my-atlas-deployment-finalize.json', 'finalizing DeploymentDeleting'],
+  ['atlasbackupschedule-atlasbackupschedule-sample-finalize.json', 'finalizing AtlasFinalizerNotRemoved'],
+  ['atlasbackuppolicy-atlasbackuppolicy-sample-finalize.json', 'finalizing AtlasFinalizerNotRemoved'],
   ['atlasproject-my-project-finalize.json', 'finalizing AtlasFinalizerNotRemoved'],
   ['atlasproject-invalid-ip-project-finalize.json', 'finalized'],
 ];
@@ -75,6 +81,7 @@ t.test('the demo plays the seed workflow and reaches Ready', async (t) => {
   t.match(out, /status: IDLE, MongoDB 8\.0\.29, mongodb\+srv:\/\/test-cluster\./);
   t.match(out, /AtlasDeployment team-a\/my-atlas-deployment \(sync \d+, \+600s\): Ready=True/);
   t.match(out, /status: IDLE, MongoDB 7\.0\.\d+, mongodb\+srv:\/\/test-deployment\./);
+  t.match(out, /backup schedule in Atlas: snapshots at 10:10 UTC, restore window 2 days, hourly 6 kept 2 days; daily 1 kept 7 days; weekly 1 kept 4 weeks; monthly 15 kept 12 months/);
   t.match(out, /connection Secret team-a\/test-atlas-operator-project-test-deployment-david \(password masked\)/);
   t.match(out, /AtlasDatabaseUser team-a\/my-database-user \(sync \d+, \+\d+s\): Ready=True/);
   t.match(out, /connection Secret team-a\/test-atlas-operator-project-test-cluster-david \(password masked\)/);

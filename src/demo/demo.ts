@@ -10,6 +10,7 @@ import { allKinds } from '../kinds/index.js';
 import { createLogger } from '../logging.js';
 import { parseServeOptions, startHookServer } from '../server/serve.js';
 import { startSimulator } from '../sim/server.js';
+import type { SimStore } from '../sim/store.js';
 import { conditions, MetacontrollerDriver } from './driver.js';
 import { loadManifests, projectsInOrder } from './objects.js';
 import { examplesDir } from './payloads.js';
@@ -25,6 +26,17 @@ export interface Demo {
   hooksUrl: string;
   simUrl: string;
   close(): Promise<void>;
+}
+
+/** The Atlas backup schedule an AtlasDeployment's backupRef set, in a line. */
+function backupScheduleOf(store: SimStore, deployment: KubeObject): string | undefined {
+  const spec = deployment.spec as { backupRef?: unknown; deploymentSpec?: { name?: string } } | undefined;
+  if (!spec?.backupRef || !spec.deploymentSpec?.name) return undefined;
+  const cluster = [...store.projects.keys()].map((id) => store.clustersOf(id).get(spec.deploymentSpec!.name!)).find(Boolean);
+  const schedule = cluster?.backupSchedule;
+  if (!schedule) return undefined;
+  const items = (schedule.policies?.[0]?.policyItems ?? []).map((i: Record<string, unknown>) => `${i.frequencyType} ${i.frequencyInterval} kept ${i.retentionValue} ${i.retentionUnit}`);
+  return `snapshots at ${String(schedule.referenceHourOfDay).padStart(2, '0')}:${String(schedule.referenceMinuteOfHour).padStart(2, '0')} UTC, restore window ${schedule.restoreWindowDays} days, ${items.join('; ')}`;
 }
 
 function masked(key: string, value: string): string {
@@ -63,6 +75,8 @@ export async function runDemo(argv: string[], env: NodeJS.ProcessEnv, print: (li
   for (const parent of objects.filter((o) => o.kind === 'AtlasCluster' || o.kind === 'AtlasDeployment')) {
     const { stateName, mongoDBVersion, connectionStrings } = (await driver.reconcile(parent)).status as Record<string, any>;
     print(`  status: ${stateName}, MongoDB ${mongoDBVersion}, ${connectionStrings?.standardSrv ?? 'no connection string yet'}`);
+    const backup = backupScheduleOf(sim.control.store, parent);
+    if (backup) print(`  backup schedule in Atlas: ${backup}`);
   }
 
   print('');

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { UsageError } from '../config/flags.js';
 import type { KubeObject, ObjectMap, RelatedResourceRule } from '../kernel/contract.js';
+import { kindDefinitions } from '../kinds/index.js';
 
 export function loadManifests(dir: URL): KubeObject[] {
   return readdirSync(dir)
@@ -51,13 +52,8 @@ export function asStored(object: KubeObject): KubeObject {
   return stored;
 }
 
-const KIND_OF_RESOURCE: Record<string, string> = {
-  secrets: 'Secret',
-  atlasprojects: 'AtlasProject',
-  atlasclusters: 'AtlasCluster',
-  atlasdeployments: 'AtlasDeployment',
-  atlasdatabaseusers: 'AtlasDatabaseUser',
-};
+/** Resource (plural) → kind, for every kind we serve and the Secrets they read. */
+const KIND_OF_RESOURCE: Record<string, string> = { secrets: 'Secret', ...Object.fromEntries(kindDefinitions.map((k) => [k.plural, k.kind])) };
 
 function matches(object: KubeObject, rule: RelatedResourceRule): boolean {
   if (object.apiVersion !== rule.apiVersion || object.kind !== KIND_OF_RESOURCE[rule.resource]) return false;

@@ -1,5 +1,9 @@
 /** The kinds this operator serves: each registers /hooks/<kind>/{customize,sync,finalize,plan} and has a CRD. */
 import type { DecoratorKind, KindController } from '../kernel/hook-kind.js';
+import { atlasBackupPolicy } from './atlasbackuppolicy/kind.js';
+import { atlasBackupPolicyCrd } from './atlasbackuppolicy/schema.js';
+import { atlasBackupSchedule } from './atlasbackupschedule/kind.js';
+import { atlasBackupScheduleCrd } from './atlasbackupschedule/schema.js';
 import { atlasCluster } from './atlascluster/kind.js';
 import { atlasClusterCrd } from './atlascluster/schema.js';
 import { atlasDatabaseUser } from './atlasdatabaseuser/kind.js';
@@ -12,7 +16,7 @@ import { connectionSecretSharing } from './connectionsecretsharing/kind.js';
 import type { KindDefinition } from './crd.js';
 
 export function allKinds(): KindController[] {
-  return [atlasProject, atlasCluster, atlasDeployment, atlasDatabaseUser];
+  return [atlasProject, atlasCluster, atlasDeployment, atlasDatabaseUser, atlasBackupSchedule, atlasBackupPolicy];
 }
 
 /** The DecoratorControllers this operator serves. */
@@ -21,7 +25,7 @@ export function allDecorators(): DecoratorKind[] {
 }
 
 /** Every kind's schema, for the CRD generator and its test. */
-export const kindDefinitions: KindDefinition[] = [atlasProjectCrd, atlasClusterCrd, atlasDeploymentCrd, atlasDatabaseUserCrd];
+export const kindDefinitions: KindDefinition[] = [atlasProjectCrd, atlasClusterCrd, atlasDeploymentCrd, atlasDatabaseUserCrd, atlasBackupScheduleCrd, atlasBackupPolicyCrd];
 
 export function crdFileName(kind: KindDefinition): string {
   return `atlas.mongodb.com_${kind.plural}.yaml`;

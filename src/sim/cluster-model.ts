@@ -27,6 +27,8 @@ export interface ClusterRecord {
   userChangesUntil: number;
   /** A flex cluster: served by /flexClusters only, refused by the cluster API. */
   flex?: FlexSettings;
+  /** The cloud backup schedule, once read or set: Atlas's default until then. */
+  backupSchedule?: Json;
 }
 
 export interface FlexSettings {

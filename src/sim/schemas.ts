@@ -3,7 +3,7 @@
  * ../shared/atlas-openapi/spec.yaml. Unknown fields are refused as Atlas refuses them, so a
  * client that sends a field of the wrong version finds out here, not in production.
  */
-import { FormatRegistry, Type, type TSchema } from '@sinclair/typebox';
+import { FormatRegistry, Type, type TProperties, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { ValueErrorType } from '@sinclair/typebox/errors';
 import { atlasErrors, type SimError } from './errors.js';
@@ -172,6 +172,56 @@ export const FlexClusterCreate = Type.Object(
 );
 
 export const FlexClusterUpdate = Type.Object({ tags: Type.Optional(Type.Array(Tag)), terminationProtectionEnabled: Type.Optional(Type.Boolean()) }, strict);
+
+const PolicyItem = Type.Object(
+  {
+    id: Type.Optional(Type.String()),
+    frequencyType: Type.Union(['hourly', 'daily', 'weekly', 'monthly', 'yearly'].map((v) => Type.Literal(v))),
+    frequencyInterval: Type.Integer({ minimum: 1, maximum: 40 }),
+    retentionUnit: Type.Union(['days', 'weeks', 'months', 'years'].map((v) => Type.Literal(v))),
+    retentionValue: Type.Integer({ minimum: 1 }),
+  },
+  strict,
+);
+
+/** The backup schedule's PATCH (2023-01-01 names the zone by replication spec id, 2024-08-05 by zone id). */
+function backupSchedulePatch(version: string) {
+  const zone: TProperties = version === '2023-01-01' ? { replicationSpecId: Type.String({ pattern: '^[a-f0-9]{24}$' }) } : { zoneId: Type.String({ pattern: '^[a-f0-9]{24}$' }) };
+  return Type.Object(
+    {
+      autoExportEnabled: Type.Optional(Type.Boolean()),
+      copySettings: Type.Optional(
+        Type.Array(
+          Type.Object(
+            {
+              cloudProvider: Type.Optional(Type.Union(['AWS', 'AZURE', 'GCP'].map((v) => Type.Literal(v)))),
+              frequencies: Type.Optional(Type.Array(Type.Union(['HOURLY', 'DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY', 'ON_DEMAND'].map((v) => Type.Literal(v))))),
+              regionName: Type.Optional(Type.String()),
+              shouldCopyOplogs: Type.Optional(Type.Boolean()),
+              ...zone,
+            },
+            strict,
+          ),
+        ),
+      ),
+      export: Type.Optional(Type.Object({ exportBucketId: Type.Optional(Type.String()), frequencyType: Type.Optional(Type.Union([Type.Literal('monthly'), Type.Literal('yearly')])) }, strict)),
+      policies: Type.Optional(Type.Array(Type.Object({ id: Type.Optional(Type.String()), policyItems: Type.Array(PolicyItem) }, strict), { maxItems: 1 })),
+      referenceHourOfDay: Type.Optional(Type.Integer({ minimum: 0, maximum: 23 })),
+      referenceMinuteOfHour: Type.Optional(Type.Integer({ minimum: 0, maximum: 59 })),
+      restoreWindowDays: Type.Optional(Type.Integer({ minimum: 1 })),
+      updateSnapshots: Type.Optional(Type.Boolean()),
+      useOrgAndGroupNamesInExportPrefix: Type.Optional(Type.Boolean()),
+      // Read-only fields a client may echo back from a GET.
+      clusterId: Type.Optional(Type.String()),
+      clusterName: Type.Optional(Type.String()),
+      nextSnapshot: Type.Optional(Type.String()),
+      links: Type.Optional(Type.Array(Type.Unknown())),
+    },
+    strict,
+  );
+}
+
+export const BackupSchedulePatch = { '2023-01-01': backupSchedulePatch('2023-01-01'), '2024-08-05': backupSchedulePatch('2024-08-05') } as const;
 
 /** 2023-02-01 counts shards and keeps the disk size at the top; 2024-08-05 has a spec per shard. */
 function replicationSpecs(version: '2023-02-01' | '2024-08-05') {

@@ -17,6 +17,7 @@ import { resolveVersion } from './versions.js';
 import { organizationRoutes } from './routes/organizations.js';
 import { projectRoutes } from './routes/projects.js';
 import { accessListRoutes } from './routes/access-list.js';
+import { backupScheduleRoutes } from './routes/backup-schedule.js';
 import { clusterRoutes } from './routes/clusters.js';
 import { flexClusterRoutes } from './routes/flex-clusters.js';
 import { databaseUserRoutes } from './routes/database-users.js';
@@ -170,6 +171,7 @@ export function buildSimulator(options: SimulatorOptions = {}): { app: FastifyIn
   app.register(accessListRoutes(ctx));
   app.register(clusterRoutes(ctx));
   app.register(flexClusterRoutes(ctx));
+  app.register(backupScheduleRoutes(ctx));
   app.register(databaseUserRoutes(ctx));
 
   const control: SimControl = {

@@ -30,7 +30,7 @@ import { buildBinaries, freePortOnLoopback, startControlPlane, type ControlPlane
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const samples = join(root, '../shared/ako-samples/v0.5.0');
 const HOOKS = ['customize', 'sync', 'finalize'];
-const KINDS = ['atlasproject', 'atlascluster', 'atlasdeployment', 'atlasdatabaseuser'];
+const KINDS = ['atlasproject', 'atlascluster', 'atlasdeployment', 'atlasdatabaseuser', 'atlasbackupschedule', 'atlasbackuppolicy'];
 /** Every controller deploy/metacontroller defines, by kind and name (= the hooks' route). */
 const CONTROLLERS = [...KINDS.map((name) => ['CompositeController', name] as const), ['DecoratorController', 'connectionsecretsharing'] as const];
 /** The idle window; E2E_IDLE_SECONDS shortens it for a quick local run. */
@@ -160,7 +160,7 @@ t.test('the three kinds under a real Metacontroller', {
   k(['apply', '--server-side', '-f', metacontroller!.crds]);
   k(['wait', '--for=condition=Established', '--timeout=60s', 'crd/compositecontrollers.metacontroller.k8s.io']);
   k(['apply', '-k', join(root, 'deploy/crds')]);
-  k(['wait', '--for=condition=Established', '--timeout=60s', ...KINDS.map((kind) => `crd/${kind}s.atlas.mongodb.com`)]);
+  k(['wait', '--for=condition=Established', '--timeout=60s', ...KINDS.map((kind) => `crd/${kind.replace(/y$/, 'ie')}s.atlas.mongodb.com`)]);
   for (const ns of ['atlas-metacontroller', 'team-a', 'samples', 'quickstart', 'shop']) k(['create', 'namespace', ns]);
   // As the README's "Securing the hooks" makes them by hand.
   k(['create', 'secret', 'generic', 'atlas-metacontroller-tls', '-n', 'atlas-metacontroller', `--from-file=tls.crt=${serving.certFile}`, `--from-file=tls.key=${serving.keyFile}`, `--from-file=ca.crt=${ca.certFile}`]);
@@ -212,11 +212,14 @@ t.test('the three kinds under a real Metacontroller', {
 
   const v2Samples = join(root, '../shared/ako-samples/v2.15.1/config/samples');
   await t.test('the official v2.15.1 AtlasDeployment sample, in the samples project: Ready, and the sample user gets its connection Secret', { skip: existsSync(v2Samples) ? false : 'no ../shared/ako-samples/v2.15.1 beside the repository' }, async (t) => {
-    k(['apply', '-n', 'samples', '-f', join(v2Samples, 'atlas_v1_atlasdeployment.yaml')]);
+    for (const file of ['atlas_v1_atlasbackuppolicy.yaml', 'atlas_v1_atlasbackupschedule.yaml', 'atlas_v1_atlasdeployment.yaml']) k(['apply', '-n', 'samples', '-f', join(v2Samples, file)]);
     await ready('samples', 'atlasdeployment/my-atlas-deployment');
     t.equal(jsonpath('samples', 'atlasdeployment/my-atlas-deployment', '{.status.stateName}'), 'IDLE');
     t.match(k(['get', '-n', 'samples', 'atlasdeployments']), /^NAME\s+READY\s+ATLAS STATE\s+MONGODB VERSION\n\S+\s+True\s+IDLE\s+7\.0\./, 'the official printer columns');
-    t.equal(jsonpath('samples', 'atlasdeployment/my-atlas-deployment', '{.status.conditions[?(@.type=="FieldsManaged")].status}'), 'Unknown', 'its backupRef is said to be unmanaged');
+    await ready('samples', 'atlasbackupschedule/atlasbackupschedule-sample');
+    t.equal(jsonpath('samples', 'atlasbackupschedule/atlasbackupschedule-sample', '{.status.deploymentID[0]}'), 'samples/my-atlas-deployment', 'the schedule lists its deployment');
+    const team = (await sim.state()).projects.find((p) => p.orgId === ORGS.samples.id);
+    t.ok(team?.clusters.some((c) => c.name === 'test-deployment'), 'the deployment is in the samples organization');
     await ready('samples', 'atlasdatabaseuser/my-database-user');
     const secret = 'secret/test-atlas-operator-project-test-deployment-david';
     for (let i = 0; i < 60 && !k(['get', '-n', 'samples', secret, '--ignore-not-found', '-o', 'name']).trim(); i++) await sleep(500);

@@ -197,9 +197,9 @@ t.test('delete: DELETING, then finalized once Atlas says it is gone; keep leaves
 
 t.test('fields not managed yet are kept and reported; serverless is left alone in Atlas', async (t) => {
   const { op, sync, finalize } = await world(t, 0);
-  const d = deployment({}, {}, { backupRef: { name: 'atlasbackupschedule-sample' }, processArgs: { javascriptEnabled: false } });
+  const d = deployment({ searchNodes: [{ instanceSize: 'S20_HIGHCPU_NVME', nodeCount: 2 }] }, {}, { processArgs: { javascriptEnabled: false } });
   await sync(d);
-  t.match(conditionsOf(d).FieldsManaged, { status: 'Unknown', reason: 'NotSupportedByThisOperator', message: /^spec\.backupRef, spec\.processArgs: kept as given but not managed/ });
+  t.match(conditionsOf(d).FieldsManaged, { status: 'Unknown', reason: 'NotSupportedByThisOperator', message: /^spec\.deploymentSpec\.searchNodes, spec\.processArgs: kept as given but not managed/ });
   await sync(d);
   t.equal(conditionsOf(d).Ready!.status, 'True', 'an unmanaged field does not hold Ready');
 

@@ -28,7 +28,9 @@ t.test('official v2.15.1 samples reach Ready, then write nothing', { skip: exist
     // The API server fills in the CRD's defaults before the hooks see the object.
     const deployment = load('atlas_v1_atlasdeployment.yaml');
     deployment.spec.deploymentSpec.terminationProtectionEnabled ??= false;
-    objects.push(project, user, deployment);
+    const schedule = load('atlas_v1_atlasbackupschedule.yaml');
+    const policy = load('atlas_v1_atlasbackuppolicy.yaml');
+    objects.push(project, user, deployment, schedule, policy);
     const related = async (kind: string, parent: Obj) => Object.values(relatedFor((await op.customize(kind, parent)).relatedResources, objects as any)).flatMap((m) => Object.values(m));
     let userSecrets: Obj[] = [];
     const sync = async (kind: string, parent: Obj) => {
@@ -39,13 +41,21 @@ t.test('official v2.15.1 samples reach Ready, then write nothing', { skip: exist
     await sync('atlasproject', project);
     op.sim.control.advance(60);
     await sync('atlasproject', project);
+    await sync('atlasbackuppolicy', policy);
+    await sync('atlasbackupschedule', schedule);
     await sync('atlasdeployment', deployment);
     await sync('atlasdeployment', deployment);
     await sync('atlasdatabaseuser', user);
     await sync('atlasdatabaseuser', user);
     t.equal(conditionsOf(project).Ready!.status, 'True', `${projectFile}: Ready`);
     t.equal(conditionsOf(deployment).Ready!.status, 'True', 'atlas_v1_atlasdeployment.yaml: Ready');
-    t.match(conditionsOf(deployment).FieldsManaged, { status: 'Unknown', message: /^spec\.backupRef: kept as given but not managed/ }, 'its backupRef is said to be unmanaged');
+    t.notOk(conditionsOf(deployment).FieldsManaged, 'every field of the deployment sample is managed');
+    const inAtlas = op.sim.control.store.clustersOf(project.status.id).get('test-deployment')!.backupSchedule!;
+    t.match(inAtlas, { referenceHourOfDay: 10, referenceMinuteOfHour: 10, restoreWindowDays: 2, copySettings: [{ regionName: 'US_WEST_1', frequencies: ['WEEKLY'] }] }, "the schedule sample is the cluster's backup schedule");
+    t.same(inAtlas.policies[0].policyItems.map((i: Obj) => `${i.frequencyType}/${i.frequencyInterval}/${i.retentionValue} ${i.retentionUnit}`), ['hourly/6/2 days', 'daily/1/7 days', 'weekly/1/4 weeks', 'monthly/15/12 months'], 'with the policy sample\'s items');
+    await sync('atlasbackupschedule', schedule);
+    t.same(schedule.status.deploymentID, ['team-a/my-atlas-deployment'], 'the schedule lists its deployment');
+    t.equal(conditionsOf(schedule).Ready!.status, 'True');
     t.equal(conditionsOf(user).Ready!.status, 'True', `${projectFile} with atlas_v1_atlasdatabaseuser.yaml: the user is Ready`);
     t.same(userSecrets.map((s) => s.metadata.name), ['test-atlas-operator-project-test-deployment-theuser'], "the user's connection Secret for the deployment, named as the official operator names it");
     const writes = op.writes();

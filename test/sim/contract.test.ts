@@ -98,6 +98,20 @@ t.test('simulator responses validate against spec.yaml', { skip: skipWithoutSpec
   await atlas.clusters.update(id, 'c1', { mongoDBMajorVersion: '7.0' });
   await call('PATCH', `/api/atlas/v2/groups/${id}/clusters/c2`, '2023-02-01', { diskSizeGB: 40 });
   await ignore(atlas.clusters.get(id, 'missing'));
+  // The backup schedule, in both versions
+  const schedulePath = `/api/atlas/v2/groups/${id}/clusters/c1/backup/schedule`;
+  for (const version of ['2023-01-01', '2024-08-05']) await call('GET', schedulePath, version);
+  const zoneId = (await http.call<{ replicationSpecs: Array<{ zoneId: string }> }>({ method: 'GET', path: `/api/atlas/v2/groups/${id}/clusters/c1`, route: '', version: '2024-08-05' }, { credentials: demoKey })).body.replicationSpecs[0]!.zoneId;
+  await call('PATCH', schedulePath, '2024-08-05', {
+    referenceHourOfDay: 10,
+    referenceMinuteOfHour: 10,
+    restoreWindowDays: 2,
+    copySettings: [{ cloudProvider: 'AWS', regionName: 'US_WEST_1', shouldCopyOplogs: false, frequencies: ['WEEKLY'], zoneId }],
+    policies: [{ policyItems: [{ frequencyType: 'hourly', frequencyInterval: 6, retentionUnit: 'days', retentionValue: 2 }] }],
+  });
+  await call('GET', schedulePath, '2023-01-01');
+  await call('PATCH', schedulePath, '2024-08-05', { restoreWindowDays: 'two' });
+  await ignore(http.call({ method: 'DELETE', path: schedulePath, route: '', version: '2024-08-05' }, { credentials: demoKey }));
   // Flex clusters: their own API, refused by the cluster API
   const flex = `/api/atlas/v2/groups/${id}/flexClusters`;
   await call('POST', flex, '2024-11-13', { name: 'flex1', providerSettings: { backingProviderName: 'AWS', regionName: 'US_EAST_1' }, tags: [{ key: 'team', value: 'a' }] });

@@ -6,9 +6,10 @@
 import { step, type ManagedKind } from '../../kernel/managed.js';
 import { managedController } from '../../kernel/sequence.js';
 import { API_VERSION } from '../common.js';
-import { clusterReads, flexReads } from '../clusters/atlas.js';
+import { backupScheduleReads, clusterReads, flexReads } from '../clusters/atlas.js';
 import { DEDICATED_API, FLEX_API, observeClusterRemoval, observedClusterStatus } from '../clusters/plan.js';
-import { connectThroughProject, goneWithProject, projectRelatedRules, type InProject } from '../project-scope.js';
+import { connectThroughProject, goneWithProject, projectRelatedRules } from '../project-scope.js';
+import { backupRelatedRules, planBackup, type DeploymentScope } from './backup.js';
 import { checkDeploymentSpec, DEPLOYMENT_READY, deploymentName, planDeployment, planDeploymentRemoval, type DeploymentObservation, type DeploymentRemoval, type ManagedDeployment } from './plan.js';
 import { AtlasDeploymentSpec } from './schema.js';
 
@@ -24,18 +25,26 @@ const deploymentStep = step({
   plan: planDeployment,
 });
 
-export const atlasDeploymentKind: ManagedKind<ManagedDeployment, InProject> = {
+const backupStep = step({
+  name: 'backup schedule',
+  condition: DEPLOYMENT_READY,
+  reasons: { create: 'DeploymentNotUpdatedInAtlas', update: 'DeploymentNotUpdatedInAtlas', delete: 'DeploymentNotUpdatedInAtlas' },
+  observe: ({ scope, spec }, atlas) => (spec.backupRef && spec.deploymentSpec ? backupScheduleReads.get(atlas, scope.groupId, spec.deploymentSpec.name) : Promise.resolve(undefined)),
+  plan: planBackup,
+});
+
+export const atlasDeploymentKind: ManagedKind<ManagedDeployment, DeploymentScope> = {
   kind: 'AtlasDeployment',
   apiVersion: API_VERSION,
   route: 'atlasdeployment',
   readyCondition: DEPLOYMENT_READY,
   conditionTypes: [DEPLOYMENT_READY],
-  customize: projectRelatedRules,
+  customize: (parent, identity) => [...projectRelatedRules(parent, identity), ...backupRelatedRules(parent)],
   validate: checkDeploymentSpec,
   specSchema: AtlasDeploymentSpec,
   observedStatus: (parent) => observedClusterStatus(parent.status),
   connect: connectThroughProject,
-  steps: [deploymentStep],
+  steps: [deploymentStep, backupStep],
   deletion: {
     noun: 'the deployment',
     async observe({ scope, spec }, atlas): Promise<DeploymentRemoval> {

@@ -4,6 +4,7 @@ import { schemaProblem } from '../../kernel/validation.js';
 import type { Cluster, FlexCluster } from '../clusters/atlas.js';
 import { DEDICATED_API, FLEX_API, planClusterRemoval, planClusterStep, type ClusterRemovalObservation, type ClusterWords } from '../clusters/plan.js';
 import type { InProject } from '../project-scope.js';
+import type { DeploymentScope } from './backup.js';
 import { planFlexStep } from './flex.js';
 import { AtlasDeploymentSpec, type DeploymentSpec, type FlexSpec } from './schema.js';
 import { deploymentCluster } from './translation.js';
@@ -31,9 +32,13 @@ export function checkDeploymentSpec(facts: Facts): Validation<ManagedDeployment>
   const shapes = (['deploymentSpec', 'flexSpec', 'serverlessSpec'] as const).filter((key) => spec[key] !== undefined);
   if (shapes.length > 1) return invalid(`only one of spec.${shapes.join(', spec.')} may be set`);
   if (spec.serverlessSpec) return { ok: false, reason: 'AtlasUnsupportedFeature', message: SERVERLESS_MESSAGE };
-  if (spec.flexSpec) return { ok: true, spec: spec as ManagedDeployment };
+  if (spec.flexSpec) {
+    if (spec.backupRef) return invalid('spec.backupRef applies to spec.deploymentSpec only: Atlas backs flex clusters up itself');
+    return { ok: true, spec: spec as ManagedDeployment };
+  }
   const deployment = spec.deploymentSpec;
   if (!deployment) return invalid('spec.deploymentSpec or spec.flexSpec is required');
+  if (spec.backupRef && deployment.backupEnabled !== true) return invalid('spec.backupRef needs spec.deploymentSpec.backupEnabled: true');
   if (!deployment.replicationSpecs?.length) return invalid('spec.deploymentSpec.replicationSpecs must list at least one replication spec');
   for (const [i, shard] of deployment.replicationSpecs.entries()) {
     const at = `spec.deploymentSpec.replicationSpecs[${i}]`;
@@ -52,10 +57,14 @@ export function checkDeploymentSpec(facts: Facts): Validation<ManagedDeployment>
   return { ok: true, spec: spec as ManagedDeployment };
 }
 
-export function planDeployment(input: StepInput<ManagedDeployment, InProject>, observed: DeploymentObservation): StepPlan<InProject> {
+export function planDeployment(input: StepInput<ManagedDeployment, DeploymentScope>, observed: DeploymentObservation): StepPlan<DeploymentScope> {
   const { spec } = input;
   if (spec.flexSpec) return planFlexStep(WORDS, spec.flexSpec, input, observed.flex ? observed.cluster : undefined);
-  return planClusterStep(WORDS, deploymentCluster(spec.deploymentSpec), input, observed.flex ? undefined : observed.cluster);
+  const cluster = observed.flex ? undefined : observed.cluster;
+  const plan: StepPlan<DeploymentScope> = planClusterStep(WORDS, deploymentCluster(spec.deploymentSpec), input, cluster);
+  // The backup step's copy settings name the cluster's first zone.
+  const zoneId = cluster?.replicationSpecs?.[0]?.zoneId as string | undefined;
+  return zoneId ? { ...plan, settle: (answers) => ({ ...plan.settle(answers), scope: { zoneId } }) } : plan;
 }
 
 export type DeploymentRemoval = ClusterRemovalObservation | { unmanaged: true };

@@ -184,7 +184,7 @@ export const AtlasDeploymentSpec = Type.Object(
     serverlessSpec: Type.Optional(kept(ServerlessSpec)),
     upgradeToDedicated: Type.Optional(kept(Type.Boolean())),
     processArgs: Type.Optional(kept(ProcessArgs)),
-    backupRef: Type.Optional(kept(ResourceRefNamespaced)),
+    backupRef: Type.Optional(ResourceRefNamespaced),
   },
   {
     'x-kubernetes-validations': [

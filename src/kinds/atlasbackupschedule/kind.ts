@@ -1,0 +1,15 @@
+/** AtlasBackupSchedule: applied to each referencing AtlasDeployment's cluster by that deployment's sync. */
+import { referencedController } from '../referenced.js';
+import { AtlasBackupScheduleSpec } from './schema.js';
+
+export const BACKUP_SCHEDULE_READY = 'BackupScheduleReady';
+
+export const atlasBackupSchedule = referencedController({
+  kind: 'AtlasBackupSchedule',
+  route: 'atlasbackupschedule',
+  spec: AtlasBackupScheduleSpec,
+  condition: BACKUP_SCHEDULE_READY,
+  invalidReason: 'BackupScheduleInvalidSpec',
+  usedBy: 'deploymentID',
+  referrer: { kind: 'AtlasDeployment', resource: 'atlasdeployments', ref: ['backupRef'] },
+});
