@@ -29,6 +29,8 @@ export interface ClusterRecord {
   flex?: FlexSettings;
   /** The cloud backup schedule, once read or set: Atlas's default until then. */
   backupSchedule?: Json;
+  /** Advanced configuration options set through …/processArgs. */
+  processArgs?: Json;
 }
 
 export interface FlexSettings {

@@ -72,6 +72,8 @@ export const atlasErrors = {
     new SimError(409, 'CANNOT_UPDATE_PAUSED_CLUSTER', `Cannot update cluster ${name} while it is paused or being paused.`, [name]),
   flexInClusterApi: (name: string) =>
     new SimError(400, 'CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API', `Flex cluster ${name} cannot be used in the Cluster API.`, [name]),
+  nonFlexInFlexApi: (name: string) =>
+    new SimError(400, 'CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API', `Cluster ${name} is not a flex cluster and cannot be used in the Flex Cluster API.`, [name]),
   clusterDeleting: (name: string) =>
     new SimError(400, 'CLUSTER_ALREADY_REQUESTED_DELETION', `The cluster ${name} has already been requested for deletion.`, [name]),
   terminationProtected: (name: string, groupId: string) =>

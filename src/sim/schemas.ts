@@ -223,6 +223,28 @@ function backupSchedulePatch(version: string) {
 
 export const BackupSchedulePatch = { '2023-01-01': backupSchedulePatch('2023-01-01'), '2024-08-05': backupSchedulePatch('2024-08-05') } as const;
 
+/** …/processArgs: 2023-01-01 still has defaultReadConcern and failIndexKeyTooLong, 2024-08-05 does not. */
+function processArgsPatch(version: string) {
+  return Type.Object(
+    {
+      ...(version === '2023-01-01' ? { defaultReadConcern: Type.Optional(Type.Union(['local', 'available'].map((v) => Type.Literal(v)))), failIndexKeyTooLong: Type.Optional(Type.Boolean()) } : {}),
+      defaultWriteConcern: Type.Optional(Type.String()),
+      javascriptEnabled: Type.Optional(Type.Boolean()),
+      minimumEnabledTlsProtocol: Type.Optional(Type.Union(['TLS1_0', 'TLS1_1', 'TLS1_2', 'TLS1_3'].map((v) => Type.Literal(v)))),
+      noTableScan: Type.Optional(Type.Boolean()),
+      oplogMinRetentionHours: Type.Optional(Type.Union([Type.Number({ minimum: 0 }), Type.Null()])),
+      oplogSizeMB: Type.Optional(Type.Union([Type.Integer({ minimum: 990 }), Type.Null()])),
+      sampleRefreshIntervalBIConnector: Type.Optional(Type.Integer({ minimum: 0 })),
+      sampleSizeBIConnector: Type.Optional(Type.Integer({ minimum: 0 })),
+      defaultMaxTimeMS: Type.Optional(Type.Integer({ minimum: 1 })),
+      transactionLifetimeLimitSeconds: Type.Optional(Type.Integer({ minimum: 1 })),
+    },
+    strict,
+  );
+}
+
+export const ProcessArgsPatch = { '2023-01-01': processArgsPatch('2023-01-01'), '2024-08-05': processArgsPatch('2024-08-05') } as const;
+
 /** 2023-02-01 counts shards and keeps the disk size at the top; 2024-08-05 has a spec per shard. */
 function replicationSpecs(version: '2023-02-01' | '2024-08-05') {
   const perShard = version === '2024-08-05';

@@ -19,6 +19,7 @@ import { projectRoutes } from './routes/projects.js';
 import { accessListRoutes } from './routes/access-list.js';
 import { backupScheduleRoutes } from './routes/backup-schedule.js';
 import { clusterRoutes } from './routes/clusters.js';
+import { processArgsRoutes } from './routes/process-args.js';
 import { flexClusterRoutes } from './routes/flex-clusters.js';
 import { databaseUserRoutes } from './routes/database-users.js';
 import { controlRoutes, snapshotState, type SimControl } from './control.js';
@@ -172,6 +173,7 @@ export function buildSimulator(options: SimulatorOptions = {}): { app: FastifyIn
   app.register(clusterRoutes(ctx));
   app.register(flexClusterRoutes(ctx));
   app.register(backupScheduleRoutes(ctx));
+  app.register(processArgsRoutes(ctx));
   app.register(databaseUserRoutes(ctx));
 
   const control: SimControl = {

@@ -197,9 +197,10 @@ t.test('delete: DELETING, then finalized once Atlas says it is gone; keep leaves
 
 t.test('fields not managed yet are kept and reported; serverless is left alone in Atlas', async (t) => {
   const { op, sync, finalize } = await world(t, 0);
-  const d = deployment({ searchNodes: [{ instanceSize: 'S20_HIGHCPU_NVME', nodeCount: 2 }] }, {}, { processArgs: { javascriptEnabled: false } });
+  const d = deployment({ searchNodes: [{ instanceSize: 'S20_HIGHCPU_NVME', nodeCount: 2 }] });
+  d.spec.deploymentSpec.customZoneMapping = [{ location: 'US', zone: 'Zone 1' }];
   await sync(d);
-  t.match(conditionsOf(d).FieldsManaged, { status: 'Unknown', reason: 'NotSupportedByThisOperator', message: /^spec\.deploymentSpec\.searchNodes, spec\.processArgs: kept as given but not managed/ });
+  t.match(conditionsOf(d).FieldsManaged, { status: 'Unknown', reason: 'NotSupportedByThisOperator', message: /^spec\.deploymentSpec\.searchNodes, spec\.deploymentSpec\.customZoneMapping: kept as given but not managed/ });
   await sync(d);
   t.equal(conditionsOf(d).Ready!.status, 'True', 'an unmanaged field does not hold Ready');
 
@@ -311,4 +312,58 @@ t.test("a user of the project gets a connection Secret for a flex deployment, an
   const before = flexReads();
   await syncUser([keys, p, password], second.children);
   t.equal(flexReads(), before, 'no flex list when no AtlasDeployment declares a flex cluster');
+});
+
+t.test('processArgs: the options the spec sets reach Atlas, drift is put back, then no writes', async (t) => {
+  const { op, sync, groupId } = await world(t, 0);
+  const d = deployment({}, {}, { processArgs: { javascriptEnabled: false, oplogMinRetentionHours: '24', defaultReadConcern: 'local', minimumEnabledTlsProtocol: 'TLS1_2' } });
+  await sync(d);
+  await sync(d);
+  t.equal(conditionsOf(d).Ready!.status, 'True');
+  t.notOk(conditionsOf(d).FieldsManaged, 'processArgs is managed');
+  const stored = () => op.sim.control.store.clustersOf(groupId).get('test-deployment')!.processArgs;
+  t.same(stored(), { javascriptEnabled: false, oplogMinRetentionHours: 24, defaultReadConcern: 'local' }, 'only what differs from Atlas is sent; the hours as a number');
+  const writes = op.writes();
+  await sync(d);
+  t.equal(op.writes(), writes, 'steady: no writes');
+  stored()!.javascriptEnabled = true;
+  await sync(d);
+  t.equal(stored()!.javascriptEnabled, false, 'put back');
+
+  const bad = deployment({ name: 'bad' }, { name: 'bad', uid: 'uid-bad' }, { processArgs: { oplogMinRetentionHours: 'a day' } });
+  await sync(bad);
+  t.match(conditionsOf(bad).ValidationSucceeded, { status: 'False', reason: 'DeploymentSpecInvalid', message: 'spec.processArgs.oplogMinRetentionHours: "a day" is not a number of hours' });
+});
+
+t.test('flex → dedicated: only with upgradeToDedicated, then DedicatedMigrationProgressing, then the dedicated spec, Ready', async (t) => {
+  const { op, sync, groupId } = await world(t, 300);
+  const d = flexDeployment();
+  await sync(d);
+  op.sim.control.advance(300);
+  await sync(d);
+  t.equal(conditionsOf(d).Ready!.status, 'True', 'a flex deployment first');
+
+  delete d.spec.flexSpec;
+  d.spec.deploymentSpec = { name: 'flex-deployment', clusterType: 'REPLICASET', terminationProtectionEnabled: false, replicationSpecs: [{ regionConfigs: [awsRegion()] }] };
+  d.metadata.generation = 2;
+  const writes = op.writes();
+  await sync(d);
+  t.match(conditionsOf(d).DeploymentReady, { status: 'False', reason: 'DeploymentNotUpdatedInAtlas', message: 'the Atlas cluster flex-deployment is a flex cluster: set spec.upgradeToDedicated: true to upgrade it to spec.deploymentSpec' });
+  t.equal(op.writes(), writes, 'not without being asked');
+
+  d.spec.upgradeToDedicated = true;
+  await sync(d);
+  t.match(conditionsOf(d).DeploymentReady, { status: 'False', reason: 'DedicatedMigrationProgressing' });
+  const stored = op.sim.control.store.clustersOf(groupId).get('flex-deployment')!;
+  t.notOk(stored.flex, 'Atlas upgrades it');
+  t.equal(stored.doc.replicationSpecs[0]!.regionConfigs[0]!.electableSpecs.instanceSize, 'M10');
+  await sync(d);
+  t.match(conditionsOf(d).DeploymentReady, { reason: 'DeploymentUpdating' }, 'then a dedicated cluster updating');
+  op.sim.control.advance(300);
+  await sync(d);
+  t.equal(conditionsOf(d).Ready!.status, 'True');
+  t.notOk(conditionsOf(d).FieldsManaged);
+  const settled = op.writes();
+  await sync(d);
+  t.equal(op.writes(), settled, 'then no writes');
 });

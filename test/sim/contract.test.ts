@@ -112,6 +112,12 @@ t.test('simulator responses validate against spec.yaml', { skip: skipWithoutSpec
   await call('GET', schedulePath, '2023-01-01');
   await call('PATCH', schedulePath, '2024-08-05', { restoreWindowDays: 'two' });
   await ignore(http.call({ method: 'DELETE', path: schedulePath, route: '', version: '2024-08-05' }, { credentials: demoKey }));
+  // Advanced configuration options
+  const processArgs = `/api/atlas/v2/groups/${id}/clusters/c1/processArgs`;
+  for (const version of ['2023-01-01', '2024-08-05']) await call('GET', processArgs, version);
+  await call('PATCH', processArgs, '2023-01-01', { javascriptEnabled: false, oplogMinRetentionHours: 24, defaultReadConcern: 'local' });
+  await call('PATCH', processArgs, '2024-08-05', { noTableScan: true });
+  await call('PATCH', processArgs, '2024-08-05', { defaultReadConcern: 'local' });
   // Flex clusters: their own API, refused by the cluster API
   const flex = `/api/atlas/v2/groups/${id}/flexClusters`;
   await call('POST', flex, '2024-11-13', { name: 'flex1', providerSettings: { backingProviderName: 'AWS', regionName: 'US_EAST_1' }, tags: [{ key: 'team', value: 'a' }] });
@@ -124,6 +130,10 @@ t.test('simulator responses validate against spec.yaml', { skip: skipWithoutSpec
   await ignore(http.call({ method: 'DELETE', path: `${flex}/flex1`, route: '', version: '2024-11-13' }, { credentials: demoKey }));
   await call('PATCH', `${flex}/flex1`, '2024-11-13', { terminationProtectionEnabled: false });
   await call('GET', `${flex}/missing`, '2024-11-13');
+  await call('POST', `${flex}:tenantUpgrade`, '2024-11-13', { name: 'c1', ...m10 });
+  await call('POST', flex, '2024-11-13', { name: 'to-upgrade', providerSettings: { backingProviderName: 'AWS', regionName: 'US_EAST_1' } });
+  await call('POST', `${flex}:tenantUpgrade`, '2024-11-13', { name: 'to-upgrade', ...m10 });
+  await call('GET', `/api/atlas/v2/groups/${id}/clusters/to-upgrade`, '2024-08-05');
   await http.call({ method: 'DELETE', path: `${flex}/flex1`, route: '', version: '2024-11-13' }, { credentials: demoKey });
   // The legacy 2023-01-01 shape: one region, several regions, sharded, shared tier; a PATCH; a list
   const legacy = { providerSettings: { providerName: 'AWS', instanceSizeName: 'M10', regionName: 'US_EAST_1' } };
@@ -150,7 +160,7 @@ t.test('simulator responses validate against spec.yaml', { skip: skipWithoutSpec
   await ignore(atlas.databaseUsers.get(id, 'admin', 'david'));
   // Deletes and refusals
   await ignore(atlas.projects.delete(id));
-  for (const name of ['c1', 'c2', 'free']) await atlas.clusters.delete(id, name);
+  for (const name of ['c1', 'c2', 'free', 'to-upgrade']) await atlas.clusters.delete(id, name);
   for (const name of ['legacy1', 'legacy2', 'legacy3']) await ignore(http.call({ method: 'DELETE', path: `/api/atlas/v2/groups/${id}/clusters/${name}`, route: '', version: '2023-01-01' }, { credentials: demoKey }));
   await call('GET', `/api/atlas/v2/groups/${id}/clusters/c1`, '2024-08-05');
   control.advance(60);
@@ -207,7 +217,7 @@ t.test('the simulator serves exactly the versions spec.yaml lists, for every rou
     const versions = specVersions(spec, SpecValidator.specPath(route.url), route.method);
     t.ok(versions.length > 0, `${route.method} ${route.url} is in the spec`);
     table.push(`${route.method} ${route.url}: ${versions.join(', ')}`);
-    const path = route.url.replace(/:(\w+)/g, (_m, name: string) => encodeURIComponent(params[name]!));
+    const path = route.url.replace(/::/g, '\0').replace(/:(\w+)/g, (_m, name: string) => encodeURIComponent(params[name]!)).replace(/\0/g, ':');
     const ask = async (version: string) => {
       try {
         await http.call({ method: route.method as 'GET', path, route: route.url, version, body: route.method === 'POST' || route.method === 'PATCH' ? {} : undefined }, { credentials: demoKey });

@@ -3,15 +3,28 @@
  * one flex cluster, in a project an AtlasProject manages. It shares its cluster model and plans with AtlasCluster
  * (../clusters/); this module reads Atlas for them and hands both to the kernel's sequence.
  */
+import type { AtlasClient } from '../../atlas/client.js';
+import { AtlasApiError } from '../../atlas/errors.js';
 import { step, type ManagedKind } from '../../kernel/managed.js';
 import { managedController } from '../../kernel/sequence.js';
 import { API_VERSION } from '../common.js';
-import { backupScheduleReads, clusterReads, flexReads } from '../clusters/atlas.js';
+import { backupScheduleReads, clusterReads, flexReads, processArgsReads } from '../clusters/atlas.js';
 import { DEDICATED_API, FLEX_API, observeClusterRemoval, observedClusterStatus } from '../clusters/plan.js';
 import { connectThroughProject, goneWithProject, projectRelatedRules } from '../project-scope.js';
 import { backupRelatedRules, planBackup, type DeploymentScope } from './backup.js';
+import { planProcessArgs } from './process-args.js';
 import { checkDeploymentSpec, DEPLOYMENT_READY, deploymentName, planDeployment, planDeploymentRemoval, type DeploymentObservation, type DeploymentRemoval, type ManagedDeployment } from './plan.js';
 import { AtlasDeploymentSpec } from './schema.js';
+
+/** The cluster of that name; a flex one when the cluster API refuses it as flex (a flex → dedicated upgrade). */
+async function dedicatedOrFlex(atlas: AtlasClient, groupId: string, name: string): Promise<DeploymentObservation> {
+  try {
+    return { flex: false, cluster: await clusterReads.get(atlas, groupId, name) };
+  } catch (error) {
+    if (!(error instanceof AtlasApiError) || !error.is('CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API')) throw error;
+    return { flex: true, cluster: await flexReads.get(atlas, groupId, name) };
+  }
+}
 
 const deploymentStep = step({
   name: 'deployment',
@@ -20,9 +33,18 @@ const deploymentStep = step({
   async observe({ scope, spec }, atlas): Promise<DeploymentObservation> {
     return spec.flexSpec
       ? { flex: true, cluster: await flexReads.get(atlas, scope.groupId, spec.flexSpec.name) }
-      : { flex: false, cluster: await clusterReads.get(atlas, scope.groupId, spec.deploymentSpec.name) };
+      : await dedicatedOrFlex(atlas, scope.groupId, spec.deploymentSpec.name);
   },
   plan: planDeployment,
+});
+
+const processArgsStep = step({
+  name: 'advanced options',
+  condition: DEPLOYMENT_READY,
+  // The official operator's reason for options it could not apply.
+  reasons: { create: 'DeploymentAdvancedOptionsReady', update: 'DeploymentAdvancedOptionsReady', delete: 'DeploymentAdvancedOptionsReady' },
+  observe: ({ scope, spec }, atlas) => (spec.processArgs && spec.deploymentSpec ? processArgsReads.get(atlas, scope.groupId, spec.deploymentSpec.name) : Promise.resolve(undefined)),
+  plan: planProcessArgs,
 });
 
 const backupStep = step({
@@ -44,7 +66,7 @@ export const atlasDeploymentKind: ManagedKind<ManagedDeployment, DeploymentScope
   specSchema: AtlasDeploymentSpec,
   observedStatus: (parent) => observedClusterStatus(parent.status),
   connect: connectThroughProject,
-  steps: [deploymentStep, backupStep],
+  steps: [deploymentStep, processArgsStep, backupStep],
   deletion: {
     noun: 'the deployment',
     async observe({ scope, spec }, atlas): Promise<DeploymentRemoval> {

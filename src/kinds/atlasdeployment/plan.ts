@@ -1,11 +1,13 @@
 /** AtlasDeployment's decisions, pure: its validation, and the shared cluster plans in its words. */
 import type { Facts, RemovalInput, RemovalPlan, StepInput, StepPlan, Validation } from '../../kernel/managed.js';
 import { schemaProblem } from '../../kernel/validation.js';
-import type { Cluster, FlexCluster } from '../clusters/atlas.js';
+import { flexRequests, type Cluster, type FlexCluster } from '../clusters/atlas.js';
+import { createBody } from '../clusters/model.js';
 import { DEDICATED_API, FLEX_API, planClusterRemoval, planClusterStep, type ClusterRemovalObservation, type ClusterWords } from '../clusters/plan.js';
 import type { InProject } from '../project-scope.js';
 import type { DeploymentScope } from './backup.js';
 import { planFlexStep } from './flex.js';
+import { processArgsProblem } from './process-args.js';
 import { AtlasDeploymentSpec, type DeploymentSpec, type FlexSpec } from './schema.js';
 import { deploymentCluster } from './translation.js';
 
@@ -34,11 +36,15 @@ export function checkDeploymentSpec(facts: Facts): Validation<ManagedDeployment>
   if (spec.serverlessSpec) return { ok: false, reason: 'AtlasUnsupportedFeature', message: SERVERLESS_MESSAGE };
   if (spec.flexSpec) {
     if (spec.backupRef) return invalid('spec.backupRef applies to spec.deploymentSpec only: Atlas backs flex clusters up itself');
+    if (spec.processArgs) return invalid('spec.processArgs applies to spec.deploymentSpec only: flex clusters have no advanced options');
+    if (spec.upgradeToDedicated) return invalid('spec.upgradeToDedicated needs spec.deploymentSpec (the dedicated cluster to become) in place of spec.flexSpec');
     return { ok: true, spec: spec as ManagedDeployment };
   }
   const deployment = spec.deploymentSpec;
   if (!deployment) return invalid('spec.deploymentSpec or spec.flexSpec is required');
   if (spec.backupRef && deployment.backupEnabled !== true) return invalid('spec.backupRef needs spec.deploymentSpec.backupEnabled: true');
+  const options = processArgsProblem(spec);
+  if (options) return invalid(options);
   if (!deployment.replicationSpecs?.length) return invalid('spec.deploymentSpec.replicationSpecs must list at least one replication spec');
   for (const [i, shard] of deployment.replicationSpecs.entries()) {
     const at = `spec.deploymentSpec.replicationSpecs[${i}]`;
@@ -60,11 +66,28 @@ export function checkDeploymentSpec(facts: Facts): Validation<ManagedDeployment>
 export function planDeployment(input: StepInput<ManagedDeployment, DeploymentScope>, observed: DeploymentObservation): StepPlan<DeploymentScope> {
   const { spec } = input;
   if (spec.flexSpec) return planFlexStep(WORDS, spec.flexSpec, input, observed.flex ? observed.cluster : undefined);
+  const desired = deploymentCluster(spec.deploymentSpec);
+  if (observed.flex && observed.cluster) return planUpgrade(input, desired, observed.cluster);
   const cluster = observed.flex ? undefined : observed.cluster;
-  const plan: StepPlan<DeploymentScope> = planClusterStep(WORDS, deploymentCluster(spec.deploymentSpec), input, cluster);
+  const plan: StepPlan<DeploymentScope> = planClusterStep(WORDS, desired, input, cluster);
   // The backup step's copy settings name the cluster's first zone.
   const zoneId = cluster?.replicationSpecs?.[0]?.zoneId as string | undefined;
   return zoneId ? { ...plan, settle: (answers) => ({ ...plan.settle(answers), scope: { zoneId } }) } : plan;
+}
+
+/** Atlas has a flex cluster where the spec now describes a dedicated one: upgrade it only if asked to. */
+function planUpgrade(input: StepInput<ManagedDeployment, DeploymentScope>, desired: ReturnType<typeof deploymentCluster>, flex: FlexCluster): StepPlan<DeploymentScope> {
+  const { spec, scope } = input;
+  if (!spec.upgradeToDedicated) {
+    const message = `the Atlas cluster ${desired.name} is a flex cluster: set spec.upgradeToDedicated: true to upgrade it to spec.deploymentSpec`;
+    return { writes: [], settle: () => ({ condition: { status: 'False', reason: 'DeploymentNotUpdatedInAtlas', message }, wait: 'rejected' }) };
+  }
+  const migrating = { condition: { status: 'False' as const, reason: 'DedicatedMigrationProgressing', message: `the flex cluster ${desired.name} is being upgraded to a dedicated cluster` }, wait: 'progress' as const };
+  if (flex.stateName !== 'IDLE') return { writes: [], settle: () => migrating };
+  return {
+    writes: [{ verb: 'update', request: flexRequests.upgrade(scope.groupId, createBody(desired)), summary: `upgrade flex deployment ${desired.name} to dedicated` }],
+    settle: () => migrating,
+  };
 }
 
 export type DeploymentRemoval = ClusterRemovalObservation | { unmanaged: true };

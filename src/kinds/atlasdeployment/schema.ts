@@ -182,8 +182,8 @@ export const AtlasDeploymentSpec = Type.Object(
     deploymentSpec: Type.Optional(DeploymentSpec),
     flexSpec: Type.Optional(FlexSpec),
     serverlessSpec: Type.Optional(kept(ServerlessSpec)),
-    upgradeToDedicated: Type.Optional(kept(Type.Boolean())),
-    processArgs: Type.Optional(kept(ProcessArgs)),
+    upgradeToDedicated: Type.Optional(Type.Boolean({ description: 'With deploymentSpec in place of flexSpec: upgrade the flex cluster of that name to it.' })),
+    processArgs: Type.Optional(ProcessArgs),
     backupRef: Type.Optional(ResourceRefNamespaced),
   },
   {

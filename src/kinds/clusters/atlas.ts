@@ -60,6 +60,8 @@ export const flexRequests = {
   update: (groupId: string, name: string, body: Record<string, unknown>) =>
     atlasRequest('PATCH', '/groups/{groupId}/flexClusters/{name}', [groupId, name], '2024-11-13', { body, idempotent: true }),
   delete: (groupId: string, name: string) => atlasRequest('DELETE', '/groups/{groupId}/flexClusters/{name}', [groupId, name], '2024-11-13'),
+  /** The flex cluster becomes the dedicated cluster the body describes (a 2024-08-05 cluster with its name). */
+  upgrade: (groupId: string, body: Record<string, unknown>) => atlasRequest('POST', '/groups/{groupId}/flexClusters:tenantUpgrade', [groupId], '2024-11-13', { body }),
 };
 
 export const flexReads = {
@@ -89,4 +91,17 @@ export const backupScheduleRequests = {
 
 export const backupScheduleReads = {
   get: (atlas: AtlasClient, groupId: string, name: string) => atlas.send<BackupSchedule>(backupScheduleRequests.get(groupId, name)),
+};
+
+/** Advanced configuration options (2023-01-01: the version that still has defaultReadConcern, which the official CRD carries). */
+export type ProcessArgs = Record<string, string | number | boolean | null | undefined>;
+
+export const processArgsRequests = {
+  get: (groupId: string, name: string) => atlasRequest('GET', '/groups/{groupId}/clusters/{clusterName}/processArgs', [groupId, name], '2023-01-01'),
+  update: (groupId: string, name: string, body: Record<string, unknown>) =>
+    atlasRequest('PATCH', '/groups/{groupId}/clusters/{clusterName}/processArgs', [groupId, name], '2023-01-01', { body, idempotent: true }),
+};
+
+export const processArgsReads = {
+  get: (atlas: AtlasClient, groupId: string, name: string) => atlas.send<ProcessArgs>(processArgsRequests.get(groupId, name)),
 };

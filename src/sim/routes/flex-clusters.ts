@@ -1,9 +1,9 @@
 /** Flex clusters (2024-11-13): their own API; the cluster API refuses them by name. */
 import type { FastifyPluginAsync } from 'fastify';
-import { renderFlexCluster, type ClusterRecord, type Json } from '../cluster-model.js';
+import { docFromRequest, renderFlexCluster, type ClusterRecord, type Json } from '../cluster-model.js';
 import { baseUrl, ownedProject, paginate, send, type SimContext } from '../context.js';
 import { atlasErrors } from '../errors.js';
-import { FlexClusterCreate, FlexClusterUpdate, validateBody } from '../schemas.js';
+import { Cluster20240805, FlexClusterCreate, FlexClusterUpdate, validateBody } from '../schemas.js';
 
 type GroupParams = { groupId: string };
 type FlexParams = { groupId: string; name: string };
@@ -33,6 +33,24 @@ export function flexClusterRoutes(ctx: SimContext): FastifyPluginAsync {
       const doc = { clusterType: 'REPLICASET', replicationSpecs: [], tags: body.tags ?? [], terminationProtectionEnabled: body.terminationProtectionEnabled ?? false };
       const cluster = store.newCluster(project.id, body.name, doc, { backingProviderName: body.providerSettings.backingProviderName, regionName: body.providerSettings.regionName });
       return send(reply, 201, renderFlexCluster(baseUrl(request), cluster));
+    });
+
+    // A flex cluster becomes the dedicated cluster the body describes (the colon is the route's).
+    app.post<{ Params: GroupParams }>(`${PATH}::tenantUpgrade`, VERSIONS, async (request, reply) => {
+      const project = ownedProject(ctx, request, request.params.groupId);
+      const body = validateBody<Json>(Cluster20240805, request.body);
+      if (!body.name) throw atlasErrors.missingAttribute('name');
+      const cluster = store.clustersOf(project.id).get(body.name);
+      if (!cluster) throw atlasErrors.clusterNotFound(body.name, project.id);
+      if (!cluster.flex) throw atlasErrors.nonFlexInFlexApi(body.name);
+      if (!body.replicationSpecs) throw atlasErrors.missingAttribute('replicationSpecs');
+      cluster.phase = 'UPDATING';
+      cluster.phaseUntil = store.transitionEnd();
+      const answer = renderFlexCluster(baseUrl(request), cluster);
+      delete cluster.flex;
+      cluster.doc = docFromRequest({ clusterType: 'REPLICASET', ...body }, '2024-08-05');
+      store.assignSpecIds(cluster);
+      return send(reply, 200, answer);
     });
 
     app.get<{ Params: FlexParams }>(`${PATH}/:name`, VERSIONS, async (request, reply) => {
