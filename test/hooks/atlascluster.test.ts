@@ -203,3 +203,61 @@ t.test('every translated shape settles: Ready, then no writes', async (t) => {
     t.equal(op.writes(), writes, `${shape}: no writes once settled`);
   }
 });
+
+t.test("v0.8's clusterSpec and advancedClusterSpec are managed like the seed-era shape: created, Ready, then no writes, then deleted", async (t) => {
+  const shapes: Record<string, Obj> = {
+    clusterSpec: { clusterSpec: { name: 'v08-legacy', providerSettings: { instanceSizeName: 'M10', providerName: 'AWS', regionName: 'US_EAST_1' }, mongoDBMajorVersion: '7.0' } },
+    advancedClusterSpec: {
+      advancedClusterSpec: {
+        name: 'v08-advanced',
+        clusterType: 'REPLICASET',
+        replicationSpecs: [
+          {
+            numShards: 1,
+            zoneName: 'Zone 1',
+            regionConfigs: [{ providerName: 'AWS', regionName: 'US_EAST_1', priority: 7, electableSpecs: { instanceSize: 'M10', nodeCount: 3 }, autoScaling: { diskGBEnabled: true, compute: { enabled: false } } }],
+          },
+        ],
+      },
+    },
+  };
+  for (const [shape, spec] of Object.entries(shapes)) {
+    const { op, sync, finalize, groupId } = await world(t, 0);
+    const c: Obj = { apiVersion: 'atlas.mongodb.com/v1', kind: 'AtlasCluster', metadata: { name: `c-${shape}`, namespace: 'team-a', uid: `uid-${shape}`, generation: 1 }, spec: { projectRef: { name: 'my-project' }, ...spec } };
+    await sync(c);
+    await sync(c);
+    t.equal(conditionsOf(c).Ready!.status, 'True', `${shape}: Ready`);
+    t.notOk(conditionsOf(c).FieldsManaged, `${shape}: every field set is managed`);
+    const name = shape === 'clusterSpec' ? 'v08-legacy' : 'v08-advanced';
+    const stored = op.sim.control.store.clustersOf(groupId).get(name)!;
+    t.equal(stored.doc.replicationSpecs[0]!.regionConfigs[0]!.electableSpecs.instanceSize, 'M10', `${shape}: in Atlas`);
+    const writes = op.writes();
+    await sync(c);
+    t.equal(op.writes(), writes, `${shape}: no writes once settled`);
+    stored.doc.replicationSpecs[0]!.regionConfigs[0]!.electableSpecs.instanceSize = 'M30';
+    await sync(c);
+    t.equal(op.sim.control.store.clustersOf(groupId).get(name)!.doc.replicationSpecs[0]!.regionConfigs[0]!.electableSpecs.instanceSize, 'M10', `${shape}: drift put back`);
+    let answer = await finalize(c);
+    for (let i = 0; i < 3 && !answer.finalized; i++) answer = await finalize(c);
+    t.equal(answer.finalized, true, `${shape}: deleted and confirmed gone`);
+  }
+});
+
+t.test("v0.8 shapes are validated with the field named", async (t) => {
+  const { sync } = await world(t, 0);
+  const both: Obj = cluster({ clusterSpec: { name: 'a', providerSettings: { instanceSizeName: 'M10', providerName: 'AWS', regionName: 'US_EAST_1' } }, advancedClusterSpec: { name: 'a' } });
+  await sync(both);
+  t.match(conditionsOf(both).ValidationSucceeded, { reason: 'ClusterSpecInvalid', message: 'only one of spec.clusterSpec, spec.advancedClusterSpec may be set' });
+  const noRegion: Obj = cluster();
+  delete noRegion.spec.name;
+  delete noRegion.spec.providerSettings;
+  noRegion.spec.advancedClusterSpec = { name: 'adv', replicationSpecs: [{ regionConfigs: [{ providerName: 'AWS', electableSpecs: { instanceSize: 'M10', nodeCount: 3 } }] }] };
+  await sync(noRegion);
+  t.match(conditionsOf(noRegion).ValidationSucceeded, { reason: 'ClusterSpecInvalid', message: 'spec.advancedClusterSpec.replicationSpecs[0].regionConfigs[0].regionName is required' });
+  const tenant: Obj = cluster();
+  delete tenant.spec.name;
+  delete tenant.spec.providerSettings;
+  tenant.spec.clusterSpec = { name: 't', providerSettings: { instanceSizeName: 'M0', providerName: 'TENANT', regionName: 'US_EAST_1' } };
+  await sync(tenant);
+  t.match(conditionsOf(tenant).ValidationSucceeded, { message: 'spec.clusterSpec.providerSettings.backingProviderName is required when providerName is TENANT' });
+});

@@ -46,28 +46,3 @@ t.test('the official maintenance-window sample: Ready, the window reported as no
   t.equal(conditionsOf(p).Ready!.status, 'True');
 });
 
-t.test("a v0.8 AtlasCluster (clusterSpec or advancedClusterSpec) is kept, reported and never touched in Atlas, nor deleted there", async (t) => {
-  const op = await startOperator(t, { provisionSeconds: 0 });
-  const keys = secret('team-a', 'keys', demoCredentials);
-  const p: Obj = { apiVersion: 'atlas.mongodb.com/v1', kind: 'AtlasProject', metadata: { name: 'p', namespace: 'team-a', uid: 'uid-p', generation: 1 }, spec: { name: 'P', connectionSecretRef: { name: 'keys' } } };
-  await op.sync('atlasproject', p, [keys]);
-  const writes = op.writes();
-  for (const shape of ['clusterSpec', 'advancedClusterSpec']) {
-    const c: Obj = {
-      apiVersion: 'atlas.mongodb.com/v1',
-      kind: 'AtlasCluster',
-      metadata: { name: `v08-${shape.toLowerCase()}`, namespace: 'team-a', uid: `uid-${shape}`, generation: 1 },
-      spec: { projectRef: { name: 'p' }, [shape]: { name: 'legacy', clusterType: 'REPLICASET' } },
-    };
-    await op.sync('atlascluster', c, [keys, p]);
-    t.match(conditionsOf(c).ValidationSucceeded, { status: 'False', reason: 'AtlasUnsupportedFeature', message: /not managed by this operator yet, so this cluster is left as it is in Atlas/ }, shape);
-    t.match(conditionsOf(c).FieldsManaged, { status: 'Unknown', message: new RegExp(`^spec\\.${shape}:`) });
-    await op.finalize('atlascluster', c, [keys, p]);
-    const deleting = await op.finalize('atlascluster', c, [keys, p]);
-    t.equal(deleting.finalized, false, 'not deleted in Atlas, so not finalized either');
-    t.match(conditionsOf(c).ClusterReady!.message, /and not deleted there; add the annotation mongodb.com\/atlas-resource-policy: keep/);
-    c.metadata.annotations = { 'mongodb.com/atlas-resource-policy': 'keep' };
-    t.equal((await op.finalize('atlascluster', c, [keys, p])).finalized, true, 'keep releases it');
-  }
-  t.equal(op.writes(), writes, 'nothing was written to Atlas for them');
-});

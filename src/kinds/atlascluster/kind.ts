@@ -1,5 +1,6 @@
 /**
- * AtlasCluster: one Atlas advanced cluster in a project an AtlasProject manages. Decisions
+ * AtlasCluster: one Atlas advanced cluster in a project an AtlasProject manages, in the
+ * seed-era shape or v0.8's clusterSpec / advancedClusterSpec. Decisions
  * are in plan.ts (and the spec translation in translation.ts); this module reads Atlas for
  * them and hands both to the kernel's sequence.
  */
@@ -9,18 +10,19 @@ import { API_VERSION } from '../common.js';
 import { connectThroughProject, goneWithProject, projectRelatedRules, type InProject } from '../project-scope.js';
 import { clusterReads } from '../clusters/atlas.js';
 import { DEDICATED_API, observeClusterRemoval, observedClusterStatus } from '../clusters/plan.js';
-import { checkClusterSpec, CLUSTER_READY, usesV08Shape, planCluster, planClusterRemoval, type AtlasClusterRemoval } from './plan.js';
-import { AtlasClusterSpec } from './schema.js';
+import { checkClusterSpec, CLUSTER_READY, planCluster, planClusterRemoval } from './plan.js';
+import { AtlasClusterStoredSpec } from './schema.js';
+import { clusterNameOf } from './translation.js';
 
 const clusterStep = step({
   name: 'cluster',
   condition: CLUSTER_READY,
   reasons: { create: 'ClusterNotCreatedInAtlas', update: 'ClusterNotUpdatedInAtlas', delete: 'ClusterNotUpdatedInAtlas' },
-  observe: ({ scope, spec }, atlas) => clusterReads.get(atlas, scope.groupId, spec.name),
+  observe: ({ scope, spec }, atlas) => clusterReads.get(atlas, scope.groupId, clusterNameOf(spec)),
   plan: planCluster,
 });
 
-export const atlasClusterKind: ManagedKind<AtlasClusterSpec, InProject> = {
+export const atlasClusterKind: ManagedKind<AtlasClusterStoredSpec, InProject> = {
   kind: 'AtlasCluster',
   apiVersion: API_VERSION,
   route: 'atlascluster',
@@ -28,15 +30,13 @@ export const atlasClusterKind: ManagedKind<AtlasClusterSpec, InProject> = {
   conditionTypes: [CLUSTER_READY],
   customize: projectRelatedRules,
   validate: checkClusterSpec,
-  specSchema: AtlasClusterSpec,
+  specSchema: AtlasClusterStoredSpec,
   observedStatus: (parent) => observedClusterStatus(parent.status),
   connect: connectThroughProject,
   steps: [clusterStep],
   deletion: {
     noun: 'the cluster',
-    async observe({ scope, spec }, atlas): Promise<AtlasClusterRemoval> {
-      return usesV08Shape(spec) ? { unmanaged: true } : observeClusterRemoval(DEDICATED_API, atlas, scope.groupId, spec.name ?? '');
-    },
+    observe: ({ scope, spec }, atlas) => observeClusterRemoval(DEDICATED_API, atlas, scope.groupId, clusterNameOf(spec)),
     plan: planClusterRemoval,
     goneOn: (error, { scope }, atlas) => goneWithProject(error, scope, atlas),
   },

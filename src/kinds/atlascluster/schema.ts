@@ -4,7 +4,7 @@
  * translates these fields to advanced clusters (translation.ts).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { cel, CommonStatus, READY_COLUMN, ResourceRefNamespaced } from '../common.js';
+import { cel, CommonStatus, kept, READY_COLUMN, ResourceRefNamespaced } from '../common.js';
 
 const Provider = Type.String({ enum: ['AWS', 'GCP', 'AZURE', 'TENANT'] });
 
@@ -73,27 +73,99 @@ export const AtlasClusterSpec = Type.Object({
 });
 export type AtlasClusterSpec = Static<typeof AtlasClusterSpec>;
 
+/** v0.8's clusterSpec: the seed-era fields, one level down. */
+const { projectRef: _projectRef, ...seedFields } = AtlasClusterSpec.properties;
+export const ClusterSpecV08 = Type.Object(seedFields);
+
+const AdvancedHardware = Type.Object({
+  instanceSize: Type.Optional(Type.String()),
+  nodeCount: Type.Optional(Type.Integer()),
+  diskIOPS: Type.Optional(Type.Integer({ format: 'int64' })),
+  ebsVolumeType: Type.Optional(Type.String()),
+});
+
+/** v0.8's advancedClusterSpec: the advanced cluster shape AtlasDeployment's deploymentSpec grew from. No enums: v0.8 had none. */
+export const AdvancedClusterSpecV08 = Type.Object({
+  name: Type.Optional(Type.String()),
+  clusterType: Type.Optional(Type.String()),
+  backupEnabled: Type.Optional(Type.Boolean()),
+  biConnector: Type.Optional(Type.Object({ enabled: Type.Optional(Type.Boolean()), readPreference: Type.Optional(Type.String()) })),
+  diskSizeGB: Type.Optional(Type.Integer()),
+  encryptionAtRestProvider: Type.Optional(Type.String()),
+  labels: Type.Optional(Type.Array(Type.Object({ key: Type.String({ maxLength: 255 }), value: Type.String() }))),
+  mongoDBMajorVersion: Type.Optional(Type.String()),
+  paused: Type.Optional(Type.Boolean()),
+  pitEnabled: Type.Optional(Type.Boolean()),
+  rootCertType: Type.Optional(Type.String()),
+  versionReleaseSystem: Type.Optional(Type.String()),
+  replicationSpecs: Type.Optional(
+    Type.Array(
+      Type.Object({
+        numShards: Type.Optional(Type.Integer()),
+        zoneName: Type.Optional(Type.String()),
+        regionConfigs: Type.Optional(
+          Type.Array(
+            Type.Object({
+              providerName: Type.Optional(Type.String()),
+              backingProviderName: Type.Optional(Type.String()),
+              regionName: Type.Optional(Type.String()),
+              priority: Type.Optional(Type.Integer()),
+              electableSpecs: Type.Optional(AdvancedHardware),
+              readOnlySpecs: Type.Optional(AdvancedHardware),
+              analyticsSpecs: Type.Optional(AdvancedHardware),
+              autoScaling: Type.Optional(
+                Type.Object({
+                  compute: Type.Optional(
+                    Type.Object({
+                      enabled: Type.Optional(Type.Boolean()),
+                      scaleDownEnabled: Type.Optional(Type.Boolean()),
+                      minInstanceSize: Type.Optional(Type.String()),
+                      maxInstanceSize: Type.Optional(Type.String()),
+                    }),
+                  ),
+                  diskGBEnabled: Type.Optional(Type.Boolean()),
+                  // Atlas's advanced API has no such setting any more.
+                  autoIndexingEnabled: Type.Optional(kept(Type.Boolean())),
+                }),
+              ),
+            }),
+          ),
+        ),
+        // Atlas's ids, which v0.8 let a spec carry: read-only.
+        id: Type.Optional(kept(Type.String())),
+      }),
+    ),
+  ),
+  // What Atlas reports, which v0.8 let a spec carry: kept, never sent.
+  id: Type.Optional(kept(Type.String())),
+  groupId: Type.Optional(kept(Type.String())),
+  createDate: Type.Optional(kept(Type.String())),
+  stateName: Type.Optional(kept(Type.String())),
+  mongoDBVersion: Type.Optional(kept(Type.String())),
+  connectionStrings: Type.Optional(kept(Type.Object({}, { 'x-kubernetes-preserve-unknown-fields': true }))),
+});
+export type AdvancedClusterSpecV08 = Static<typeof AdvancedClusterSpecV08>;
+
 /**
- * The spec as the API server stores it. v0.8 of the official operator moved the fields
- * under spec.clusterSpec, or spec.advancedClusterSpec, with no top-level name; such objects
- * must stay writable under our CRD (a finalizer must come off), so the CRD asks for the
- * seed-era pair only when neither is there. The hooks validate against AtlasClusterSpec and
- * say that v0.8's shapes are not managed yet.
+ * The spec as the API server stores it and the hooks take it: the seed-era fields at the
+ * top, or v0.8 of the official operator's spec.clusterSpec or spec.advancedClusterSpec with
+ * no top-level name. The CRD asks for the seed-era pair only when neither is there.
  */
 export const AtlasClusterStoredSpec = Type.Object(
   {
     ...AtlasClusterSpec.properties,
     name: Type.Optional(AtlasClusterSpec.properties.name),
     providerSettings: Type.Optional(ProviderSettings),
-    // v0.8's two shapes, kept as given (the rule below must name them); not managed yet.
-    clusterSpec: Type.Optional(Type.Object({}, { 'x-kubernetes-preserve-unknown-fields': true })),
-    advancedClusterSpec: Type.Optional(Type.Object({}, { 'x-kubernetes-preserve-unknown-fields': true })),
+    clusterSpec: Type.Optional(ClusterSpecV08),
+    advancedClusterSpec: Type.Optional(AdvancedClusterSpecV08),
   },
   cel(
     'has(self.clusterSpec) || has(self.advancedClusterSpec) || (has(self.name) && has(self.providerSettings))',
     'spec.name and spec.providerSettings are required unless spec.clusterSpec or spec.advancedClusterSpec is set',
   ),
 );
+
+export type AtlasClusterStoredSpec = Static<typeof AtlasClusterStoredSpec>;
 
 export const AtlasClusterStatus = Type.Object({
   ...CommonStatus,

@@ -1,10 +1,14 @@
 /**
- * The seed-era AtlasCluster spec, translated into the shared cluster model (../clusters/
- * model.ts). Pure: the shapes covered are a shared tier (TENANT, M0–M5), one region,
- * several regions (replicationSpecs[].regionsConfig), and sharded (numShards).
+ * AtlasCluster's specs, translated into the shared cluster model (../clusters/model.ts).
+ * Pure. The seed-era shape (at the top, or under v0.8's clusterSpec): a shared tier
+ * (TENANT, M0–M5), one region, several regions (replicationSpecs[].regionsConfig), sharded
+ * (numShards). v0.8's advancedClusterSpec is the shape AtlasDeployment's deploymentSpec
+ * grew from, so it goes through that kind's translation.
  */
+import type { DeploymentSpec } from '../atlasdeployment/schema.js';
+import { deploymentCluster } from '../atlasdeployment/translation.js';
 import type { DesiredCluster, Json } from '../clusters/model.js';
-import type { AtlasClusterSpec } from './schema.js';
+import type { AdvancedClusterSpecV08, AtlasClusterSpec, AtlasClusterStoredSpec } from './schema.js';
 
 function hardware(spec: AtlasClusterSpec, nodeCount: number): Json {
   const p = spec.providerSettings;
@@ -95,3 +99,33 @@ export function seedCluster(spec: AtlasClusterSpec): DesiredCluster {
   };
 }
 
+
+/** v0.8's advancedClusterSpec as the deploymentSpec it became: autoScaling.diskGBEnabled is diskGB.enabled now. */
+export function fromAdvancedClusterSpec(advanced: AdvancedClusterSpecV08): DeploymentSpec {
+  const { id: _id, groupId: _g, createDate: _c, stateName: _s, mongoDBVersion: _m, connectionStrings: _cs, replicationSpecs, ...settings } = advanced;
+  return {
+    ...settings,
+    name: advanced.name ?? '',
+    replicationSpecs: replicationSpecs?.map(({ id: _specId, regionConfigs, ...shard }) => ({
+      ...shard,
+      regionConfigs: regionConfigs?.map(({ autoScaling, ...region }) => ({
+        ...region,
+        ...(autoScaling
+          ? { autoScaling: { ...(autoScaling.compute ? { compute: autoScaling.compute } : {}), ...(autoScaling.diskGBEnabled !== undefined ? { diskGB: { enabled: autoScaling.diskGBEnabled } } : {}) } }
+          : {}),
+      })),
+    })),
+  };
+}
+
+/** The Atlas cluster an AtlasCluster describes, whichever of its three shapes it uses. */
+export function clusterIntent(spec: AtlasClusterStoredSpec): DesiredCluster {
+  if (spec.advancedClusterSpec) return deploymentCluster(fromAdvancedClusterSpec(spec.advancedClusterSpec));
+  if (spec.clusterSpec) return seedCluster({ projectRef: spec.projectRef, ...spec.clusterSpec });
+  return seedCluster(spec as AtlasClusterSpec);
+}
+
+/** The Atlas cluster's name, from a spec that may not be valid (finalize takes any). */
+export function clusterNameOf(spec: Partial<AtlasClusterStoredSpec>): string {
+  return spec.advancedClusterSpec?.name ?? spec.clusterSpec?.name ?? spec.name ?? '';
+}

@@ -45,22 +45,33 @@ export function checkDeploymentSpec(facts: Facts): Validation<ManagedDeployment>
   if (spec.backupRef && deployment.backupEnabled !== true) return invalid('spec.backupRef needs spec.deploymentSpec.backupEnabled: true');
   const options = processArgsProblem(spec);
   if (options) return invalid(options);
-  if (!deployment.replicationSpecs?.length) return invalid('spec.deploymentSpec.replicationSpecs must list at least one replication spec');
+  const shape = advancedShapeProblem(deployment, 'spec.deploymentSpec');
+  if (shape) return { ok: false, ...shape, reason: shape.reason ?? 'DeploymentSpecInvalid' };
+  return { ok: true, spec: spec as ManagedDeployment };
+}
+
+/**
+ * What an advanced cluster shape lacks to be sent, named at `at`. Shared with AtlasCluster,
+ * whose v0.8 advancedClusterSpec is this shape. A reason is given only for what is not a
+ * mistake in the spec (serverless).
+ */
+export function advancedShapeProblem(deployment: Pick<DeploymentSpec, 'replicationSpecs'>, at: string): { reason?: string; message: string } | undefined {
+  if (!deployment.replicationSpecs?.length) return { message: `${at}.replicationSpecs must list at least one replication spec` };
   for (const [i, shard] of deployment.replicationSpecs.entries()) {
-    const at = `spec.deploymentSpec.replicationSpecs[${i}]`;
-    if (!shard.regionConfigs?.length) return invalid(`${at}.regionConfigs must list at least one region`);
+    const inShard = `${at}.replicationSpecs[${i}]`;
+    if (!shard.regionConfigs?.length) return { message: `${inShard}.regionConfigs must list at least one region` };
     for (const [j, region] of shard.regionConfigs.entries()) {
-      const here = `${at}.regionConfigs[${j}]`;
-      if (!region.providerName) return invalid(`${here}.providerName is required`);
-      if (!region.regionName) return invalid(`${here}.regionName is required`);
-      if (region.providerName === 'SERVERLESS') return { ok: false, reason: 'AtlasUnsupportedFeature', message: `${here}.providerName SERVERLESS: serverless instances are deprecated and not managed by this operator` };
-      if (region.providerName === 'TENANT' && !region.backingProviderName) return invalid(`${here}.backingProviderName is required when providerName is TENANT`);
+      const here = `${inShard}.regionConfigs[${j}]`;
+      if (!region.providerName) return { message: `${here}.providerName is required` };
+      if (!region.regionName) return { message: `${here}.regionName is required` };
+      if (region.providerName === 'SERVERLESS') return { reason: 'AtlasUnsupportedFeature', message: `${here}.providerName SERVERLESS: serverless instances are deprecated and not managed by this operator` };
+      if (region.providerName === 'TENANT' && !region.backingProviderName) return { message: `${here}.backingProviderName is required when providerName is TENANT` };
       if (!region.electableSpecs?.instanceSize && !region.readOnlySpecs?.instanceSize && !region.analyticsSpecs?.instanceSize) {
-        return invalid(`${here}.electableSpecs.instanceSize is required`);
+        return { message: `${here}.electableSpecs.instanceSize is required` };
       }
     }
   }
-  return { ok: true, spec: spec as ManagedDeployment };
+  return undefined;
 }
 
 export function planDeployment(input: StepInput<ManagedDeployment, DeploymentScope>, observed: DeploymentObservation): StepPlan<DeploymentScope> {
