@@ -46,3 +46,11 @@ export function kept<T extends TSchema>(schema: T): T {
 /** The official tag key and value rule (deployments, flex clusters, projects). */
 const TAG_TEXT = { minLength: 1, maxLength: 255, pattern: '^[a-zA-Z0-9][a-zA-Z0-9 @_.+`;`-]*$' };
 export const Tags = Type.Array(Type.Object({ key: Type.String(TAG_TEXT), value: Type.String(TAG_TEXT) }), { maxItems: 50 });
+
+/** Compute autoscaling, as every cluster shape of the official CRDs spells it. */
+export const ComputeAutoScaling = Type.Object({
+  enabled: Type.Optional(Type.Boolean()),
+  scaleDownEnabled: Type.Optional(Type.Boolean()),
+  minInstanceSize: Type.Optional(Type.String()),
+  maxInstanceSize: Type.Optional(Type.String()),
+});

@@ -4,16 +4,10 @@
  * translates these fields to advanced clusters (translation.ts).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { cel, CommonStatus, kept, READY_COLUMN, ResourceRefNamespaced } from '../common.js';
+import { cel, CommonStatus, ComputeAutoScaling, kept, READY_COLUMN, ResourceRefNamespaced } from '../common.js';
 
 const Provider = Type.String({ enum: ['AWS', 'GCP', 'AZURE', 'TENANT'] });
 
-const ComputeAutoScaling = Type.Object({
-  enabled: Type.Optional(Type.Boolean()),
-  scaleDownEnabled: Type.Optional(Type.Boolean()),
-  minInstanceSize: Type.Optional(Type.String()),
-  maxInstanceSize: Type.Optional(Type.String()),
-});
 
 export const AutoScalingSpec = Type.Object({
   autoIndexingEnabled: Type.Optional(Type.Boolean()),
@@ -116,12 +110,7 @@ export const AdvancedClusterSpecV08 = Type.Object({
               autoScaling: Type.Optional(
                 Type.Object({
                   compute: Type.Optional(
-                    Type.Object({
-                      enabled: Type.Optional(Type.Boolean()),
-                      scaleDownEnabled: Type.Optional(Type.Boolean()),
-                      minInstanceSize: Type.Optional(Type.String()),
-                      maxInstanceSize: Type.Optional(Type.String()),
-                    }),
+                    ComputeAutoScaling,
                   ),
                   diskGBEnabled: Type.Optional(Type.Boolean()),
                   // Atlas's advanced API has no such setting any more.

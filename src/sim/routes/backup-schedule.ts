@@ -7,8 +7,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { atlasDate } from '../clock.js';
 import type { ClusterRecord, Json } from '../cluster-model.js';
 import { baseUrl, ownedProject, send, type SimContext } from '../context.js';
-import { atlasErrors } from '../errors.js';
 import { BackupSchedulePatch, validateBody } from '../schemas.js';
+import { dedicatedCluster } from './clusters.js';
 
 type ClusterParams = { groupId: string; clusterName: string };
 const PATH = '/api/atlas/v2/groups/:groupId/clusters/:clusterName/backup/schedule';
@@ -25,12 +25,7 @@ const DEFAULT_ITEMS = [
 export function backupScheduleRoutes(ctx: SimContext): FastifyPluginAsync {
   const { store } = ctx;
 
-  function cluster(groupId: string, name: string): ClusterRecord {
-    const found = store.clustersOf(groupId).get(name);
-    if (!found) throw atlasErrors.clusterNotFound(name, groupId);
-    if (found.flex) throw atlasErrors.flexInClusterApi(name);
-    return found;
-  }
+  const cluster = (groupId: string, name: string) => dedicatedCluster(store, groupId, name);
 
   function schedule(c: ClusterRecord): Json {
     c.backupSchedule ??= {

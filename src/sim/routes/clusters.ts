@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { CLUSTER_VERSIONS, docFromRequest, renderCluster, type ClusterRecord, type Json } from '../cluster-model.js';
 import { baseUrl, ownedProject, paginate, send, type SimContext } from '../context.js';
 import { atlasErrors } from '../errors.js';
+import type { SimStore } from '../store.js';
 import { Cluster20230101, Cluster20230201, Cluster20240805, validateBody } from '../schemas.js';
 
 type GroupParams = { groupId: string };
@@ -13,15 +14,17 @@ function schemaFor(version: string) {
   return version === '2023-01-01' ? Cluster20230101 : version === '2023-02-01' ? Cluster20230201 : Cluster20240805;
 }
 
+/** A dedicated (or shared-tier) cluster by name, as the cluster API and its sub-resources find it: never a flex one. */
+export function dedicatedCluster(store: SimStore, groupId: string, name: string): ClusterRecord {
+  const cluster = store.clustersOf(groupId).get(name);
+  if (!cluster) throw atlasErrors.clusterNotFound(name, groupId);
+  if (cluster.flex) throw atlasErrors.flexInClusterApi(name);
+  return cluster;
+}
+
 export function clusterRoutes(ctx: SimContext): FastifyPluginAsync {
   const { store } = ctx;
-
-  function find(groupId: string, name: string): ClusterRecord {
-    const cluster = store.clustersOf(groupId).get(name);
-    if (!cluster) throw atlasErrors.clusterNotFound(name, groupId);
-    if (cluster.flex) throw atlasErrors.flexInClusterApi(name);
-    return cluster;
-  }
+  const find = (groupId: string, name: string) => dedicatedCluster(store, groupId, name);
 
   return async (app) => {
     app.get<{ Params: GroupParams }>(PATH, { config: { versions: CLUSTER_VERSIONS.get } }, async (request, reply) => {

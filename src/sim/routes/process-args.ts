@@ -4,6 +4,7 @@ import type { ClusterRecord, Json } from '../cluster-model.js';
 import { ownedProject, send, type SimContext } from '../context.js';
 import { atlasErrors } from '../errors.js';
 import { ProcessArgsPatch, validateBody } from '../schemas.js';
+import { dedicatedCluster } from './clusters.js';
 
 type ClusterParams = { groupId: string; clusterName: string };
 const PATH = '/api/atlas/v2/groups/:groupId/clusters/:clusterName/processArgs';
@@ -28,12 +29,7 @@ const ONLY_2023 = ['defaultReadConcern', 'failIndexKeyTooLong'];
 export function processArgsRoutes(ctx: SimContext): FastifyPluginAsync {
   const { store } = ctx;
 
-  function cluster(groupId: string, name: string): ClusterRecord {
-    const found = store.clustersOf(groupId).get(name);
-    if (!found) throw atlasErrors.clusterNotFound(name, groupId);
-    if (found.flex) throw atlasErrors.flexInClusterApi(name);
-    return found;
-  }
+  const cluster = (groupId: string, name: string) => dedicatedCluster(store, groupId, name);
 
   function render(c: ClusterRecord, version: string): Json {
     const args = { ...DEFAULTS, ...c.processArgs };
