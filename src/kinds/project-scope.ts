@@ -16,7 +16,7 @@ import type { AtlasClient } from '../atlas/client.js';
 import { AtlasApiError } from '../atlas/errors.js';
 import type { OperatorIdentity } from '../config/identity.js';
 import { relatedObject, stringAt, type KubeObject, type RelatedResourceRule } from '../kernel/contract.js';
-import { credentialsFrom, projectCredentialsRef, secretRule } from '../kernel/credentials.js';
+import { credentialsFrom, projectCredentialsRef, secretRule, type SecretRef } from '../kernel/credentials.js';
 import { ACCESS_NOT_CONFIGURED, organizationMismatch } from '../kernel/identity.js';
 import type { Connect, Facts } from '../kernel/managed.js';
 import { projectReads } from './atlasproject/atlas.js';
@@ -97,3 +97,33 @@ export async function projectGone(atlas: AtlasClient, orgId: string, project: { 
 export async function goneWithProject(error: AtlasApiError, scope: InProject, atlas: AtlasClient): Promise<boolean> {
   return error.is('GROUP_NOT_FOUND') && (await projectGone(atlas, scope.orgId, { id: scope.groupId }));
 }
+
+/** The Secret an object with externalProjectRef names for its credentials, in its own namespace. */
+function externalCredentialsRef(parent: KubeObject): SecretRef | undefined {
+  if (stringAt(parent.spec, 'externalProjectRef', 'id') === undefined) return undefined;
+  return { namespace: parent.metadata.namespace ?? 'default', name: stringAt(parent.spec, 'connectionSecret', 'name') ?? '' };
+}
+
+/** Related objects for a kind that takes a projectRef or an externalProjectRef (with its connectionSecret). */
+export function projectOrExternalRules(parent: KubeObject, identity: OperatorIdentity): RelatedResourceRule[] {
+  const external = externalCredentialsRef(parent);
+  return external ? [secretRule(external)] : projectRelatedRules(parent, identity);
+}
+
+/**
+ * Connect through the referenced AtlasProject, or straight to the Atlas project an
+ * externalProjectRef names with the credentials its connectionSecret holds. For an external
+ * project the organization is recorded in status (orgId) on the first answer Atlas gives, so
+ * later credentials of another organization are refused and can never prove it gone.
+ */
+export const connectToProject: Connect<unknown, InProject> = (facts: Facts, spec) => {
+  const secret = externalCredentialsRef(facts.parent);
+  if (!secret) return connectThroughProject(facts, spec);
+  const groupId = stringAt(facts.parent.spec, 'externalProjectRef', 'id') ?? '';
+  const creds = credentialsFrom(facts.related, secret);
+  if (!creds.ok) return { ok: false, reason: creds.reason, message: creds.message, wait: 'dependency' };
+  const recordedOrgId = stringAt(facts.parent.status, 'orgId');
+  const mismatch = organizationMismatch(recordedOrgId, creds.credentials.orgId, secret, `the Atlas project ${groupId}`);
+  if (mismatch) return { ok: false, reason: ACCESS_NOT_CONFIGURED, message: mismatch, wait: 'dependency' };
+  return { ok: true, connection: { credentials: creds.credentials, secret, scope: { groupId, orgId: recordedOrgId ?? creds.credentials.orgId, projectName: '' } } };
+};

@@ -113,3 +113,40 @@ t.test('the right organization\'s not-found does finalize', async (t) => {
   t.equal(res.finalized, true, 'the project is gone');
   t.equal(projects().length, 1, 'and nothing else was touched');
 });
+
+t.test('an AtlasDeployment with externalProjectRef: created with its own Secret, its organization recorded; another organization\'s key is refused and never proves it gone', async (t) => {
+  const op = await startOperator(t, { provisionSeconds: 0, organizations: ORGS });
+  // A project the operator does not manage: made in Atlas directly.
+  const seed = project();
+  await op.sync('atlasproject', seed, [ours]);
+  const groupId = seed.status.id as string;
+  const d: Obj = {
+    apiVersion: 'atlas.mongodb.com/v1',
+    kind: 'AtlasDeployment',
+    metadata: { name: 'external', namespace: 'team-a', uid: 'uid-ext', generation: 1 },
+    spec: {
+      externalProjectRef: { id: groupId },
+      connectionSecret: { name: 'atlas-keys' },
+      deploymentSpec: { name: 'external-cluster', terminationProtectionEnabled: false, replicationSpecs: [{ regionConfigs: [{ providerName: 'AWS', regionName: 'US_EAST_1', electableSpecs: { instanceSize: 'M10', nodeCount: 3 } }] }] },
+    },
+  };
+  const rules = (await op.customize('atlasdeployment', d)).relatedResources;
+  t.same(rules, [{ apiVersion: 'v1', resource: 'secrets', namespace: 'team-a', names: ['atlas-keys'] }], 'only its connectionSecret is related');
+  await op.sync('atlasdeployment', d, [ours]);
+  await op.sync('atlasdeployment', d, [ours]);
+  t.equal(conditionsOf(d).Ready!.status, 'True');
+  t.notOk(conditionsOf(d).FieldsManaged, 'externalProjectRef and connectionSecret are managed');
+  t.equal(d.status.orgId, DEMO_ORG.id, 'the organization is on record');
+  t.ok(op.sim.control.store.clustersOf(groupId).get('external-cluster'));
+
+  const writes = op.writes();
+  await op.sync('atlasdeployment', d, [theirs]);
+  t.match(conditionsOf(d).DeploymentReady, { status: 'False', reason: 'AtlasAPIAccessNotConfigured', message: new RegExp(`are for organization ${OTHER.id}, but the Atlas project ${groupId} is in organization ${DEMO_ORG.id}`) });
+  const held = await op.finalize('atlasdeployment', d, [theirs]);
+  t.equal(held.finalized, false, 'not finalized with the wrong key');
+  t.equal(op.writes(), writes, 'nothing written with it');
+  t.ok(op.sim.control.store.clustersOf(groupId).get('external-cluster'), 'the cluster is still there');
+  let answer = await op.finalize('atlasdeployment', d, [ours]);
+  for (let i = 0; i < 3 && !answer.finalized; i++) answer = await op.finalize('atlasdeployment', d, [ours]);
+  t.equal(answer.finalized, true, 'the right key deletes it and sees it gone');
+});

@@ -5,12 +5,13 @@
  */
 import type { AtlasClient } from '../../atlas/client.js';
 import { AtlasApiError } from '../../atlas/errors.js';
+import { stringAt } from '../../kernel/contract.js';
 import { step, type ManagedKind } from '../../kernel/managed.js';
 import { managedController } from '../../kernel/sequence.js';
 import { API_VERSION } from '../common.js';
 import { backupScheduleReads, clusterReads, flexReads, processArgsReads } from '../clusters/atlas.js';
 import { DEDICATED_API, FLEX_API, observeClusterRemoval, observedClusterStatus } from '../clusters/plan.js';
-import { connectThroughProject, goneWithProject, projectRelatedRules } from '../project-scope.js';
+import { connectToProject, goneWithProject, projectOrExternalRules } from '../project-scope.js';
 import { backupRelatedRules, planBackup, type DeploymentScope } from './backup.js';
 import { planProcessArgs } from './process-args.js';
 import { checkDeploymentSpec, DEPLOYMENT_READY, deploymentName, planDeployment, planDeploymentRemoval, type DeploymentObservation, type DeploymentRemoval, type ManagedDeployment } from './plan.js';
@@ -61,11 +62,14 @@ export const atlasDeploymentKind: ManagedKind<ManagedDeployment, DeploymentScope
   route: 'atlasdeployment',
   readyCondition: DEPLOYMENT_READY,
   conditionTypes: [DEPLOYMENT_READY],
-  customize: (parent, identity) => [...projectRelatedRules(parent, identity), ...backupRelatedRules(parent)],
+  customize: (parent, identity) => [...projectOrExternalRules(parent, identity), ...backupRelatedRules(parent)],
   validate: checkDeploymentSpec,
   specSchema: AtlasDeploymentSpec,
-  observedStatus: (parent) => observedClusterStatus(parent.status),
-  connect: connectThroughProject,
+  observedStatus: (parent) => {
+    const orgId = stringAt(parent.status, 'orgId');
+    return { ...observedClusterStatus(parent.status), ...(orgId ? { orgId } : {}) };
+  },
+  connect: connectToProject,
   steps: [deploymentStep, processArgsStep, backupStep],
   deletion: {
     noun: 'the deployment',

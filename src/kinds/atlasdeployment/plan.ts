@@ -75,6 +75,13 @@ export function advancedShapeProblem(deployment: Pick<DeploymentSpec, 'replicati
 }
 
 export function planDeployment(input: StepInput<ManagedDeployment, DeploymentScope>, observed: DeploymentObservation): StepPlan<DeploymentScope> {
+  const plan = planShape(input, observed);
+  if (!input.spec.externalProjectRef) return plan;
+  // Atlas answered these credentials for this project: its organization is now on record.
+  return { ...plan, status: { ...plan.status, orgId: input.scope.orgId } };
+}
+
+function planShape(input: StepInput<ManagedDeployment, DeploymentScope>, observed: DeploymentObservation): StepPlan<DeploymentScope> {
   const { spec } = input;
   if (spec.flexSpec) return planFlexStep(WORDS, spec.flexSpec, input, observed.flex ? observed.cluster : undefined);
   const desired = deploymentCluster(spec.deploymentSpec);

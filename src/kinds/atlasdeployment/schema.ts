@@ -6,7 +6,7 @@
  * FieldsManaged, never acted on.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { cel, CommonStatus, kept, READY_COLUMN, ResourceRef, ResourceRefNamespaced, Tags } from '../common.js';
+import { cel, CommonStatus, ComputeAutoScaling, kept, READY_COLUMN, ResourceRef, ResourceRefNamespaced, Tags } from '../common.js';
 
 const Int64 = Type.Integer({ format: 'int64' });
 const Volume = Type.String({ enum: ['STANDARD', 'PROVISIONED'] });
@@ -30,12 +30,7 @@ const RegionConfig = Type.Object({
   autoScaling: Type.Optional(
     Type.Object({
       compute: Type.Optional(
-        Type.Object({
-          enabled: Type.Optional(Type.Boolean()),
-          scaleDownEnabled: Type.Optional(Type.Boolean()),
-          minInstanceSize: Type.Optional(Type.String()),
-          maxInstanceSize: Type.Optional(Type.String()),
-        }),
+        ComputeAutoScaling,
       ),
       diskGB: Type.Optional(Type.Object({ enabled: Type.Optional(Type.Boolean({ description: 'Atlas grows the disk as needed; a grown disk is never shrunk back.' })) })),
     }),
@@ -154,12 +149,7 @@ const ServerlessSpec = Type.Object({
         autoIndexingEnabled: Type.Optional(Type.Boolean()),
         diskGBEnabled: Type.Optional(Type.Boolean()),
         compute: Type.Optional(
-          Type.Object({
-            enabled: Type.Optional(Type.Boolean()),
-            scaleDownEnabled: Type.Optional(Type.Boolean()),
-            minInstanceSize: Type.Optional(Type.String()),
-            maxInstanceSize: Type.Optional(Type.String()),
-          }),
+          ComputeAutoScaling,
         ),
       }),
     ),
@@ -177,8 +167,8 @@ export const AtlasDeploymentSpec = Type.Object(
     // Optional only so that objects with externalProjectRef stay writable; the rules below
     // ask for exactly one of the two, as the official CRD does.
     projectRef: Type.Optional(ResourceRefNamespaced),
-    externalProjectRef: Type.Optional(kept(Type.Object({ id: Type.String() }))),
-    connectionSecret: Type.Optional(kept(ResourceRef)),
+    externalProjectRef: Type.Optional(Type.Object({ id: Type.String() })),
+    connectionSecret: Type.Optional(ResourceRef),
     deploymentSpec: Type.Optional(DeploymentSpec),
     flexSpec: Type.Optional(FlexSpec),
     serverlessSpec: Type.Optional(kept(ServerlessSpec)),
@@ -220,6 +210,7 @@ export const AtlasDeploymentStatus = Type.Object({
     }),
   ),
   mongoURIUpdated: Type.Optional(Type.String()),
+  orgId: Type.Optional(Type.String({ description: 'With externalProjectRef: the organization the project was first seen in; credentials of another are refused.' })),
   replicaSets: Type.Optional(Type.Array(Type.Object({ id: Type.String(), zoneName: Type.Optional(Type.String()) }))),
   serverlessPrivateEndpoints: Type.Optional(
     Type.Array(
