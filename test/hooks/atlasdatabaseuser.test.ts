@@ -1,3 +1,4 @@
+import { DEMO_ORG } from '../../src/sim/server.js';
 import t, { type Test } from 'tap';
 import { AtlasAdmin } from '../helpers/atlas-admin.js';
 import { AtlasHttp } from '../../src/atlas/http.js';
@@ -299,7 +300,7 @@ t.test('delete: the user goes unless keep; the Secrets go either way', async (t)
   t.same(w.users().map((x) => x.username), ['kept']);
 });
 
-t.test("v2 fields: description and OIDC / AWS IAM users reach Atlas; drift is put back; externalProjectRef is said to be unmanaged", async (t) => {
+t.test("v2 fields: description and OIDC / AWS IAM users reach Atlas; drift is put back", async (t) => {
   const w = await world(t);
   const oidc = user({ username: 'idp-id/group', databaseName: 'admin', passwordSecretRef: undefined, oidcAuthType: 'IDP_GROUP', description: 'the data team' }, { name: 'oidc', uid: 'uid-oidc' });
   delete oidc.spec.passwordSecretRef;
@@ -323,11 +324,22 @@ t.test("v2 fields: description and OIDC / AWS IAM users reach Atlas; drift is pu
   await w.sync(bad);
   t.match(conditionsOf(bad).ValidationSucceeded, { status: 'False', reason: 'DatabaseUserInvalidSpec', message: 'spec.x509Type: "SOMETIMES" is not NONE, MANAGED or CUSTOMER' });
 
-  const external = user({ externalProjectRef: { id: w.groupId }, connectionSecret: { name: 'atlas-keys' } }, { name: 'external', uid: 'uid-ext' });
+});
+
+t.test('externalProjectRef: the user is made in that project with its connectionSecret, its Secrets named after the project as Atlas names it', async (t) => {
+  const w = await world(t);
+  const external = user({ username: 'ext-user', externalProjectRef: { id: w.groupId }, connectionSecret: { name: 'atlas-keys' } }, { name: 'external', uid: 'uid-ext' });
   delete external.spec.projectRef;
-  await w.sync(external);
-  t.match(conditionsOf(external).ValidationSucceeded, { status: 'False', reason: 'AtlasUnsupportedFeature', message: /spec.externalProjectRef is not managed by this operator yet/ });
-  const gone = await w.finalize(external);
-  t.equal(gone.finalized, false, 'nothing is deleted in Atlas for it, so it waits');
-  t.match(conditionsOf(external).DatabaseUserReady!.message, /nothing is deleted in Atlas for it; add the annotation/);
+  const rules = (await w.op.customize('atlasdatabaseuser', external)).relatedResources;
+  t.match(rules[0], { resource: 'secrets', names: ['atlas-keys'] }, 'its connectionSecret, not an AtlasProject');
+  const answer = await w.settle(external);
+  t.equal(conditionsOf(external).Ready!.status, 'True');
+  t.notOk(conditionsOf(external).FieldsManaged);
+  t.ok(await w.atlas.databaseUsers.get(w.groupId, 'admin', 'ext-user'), 'in Atlas');
+  t.equal(external.status.orgId, DEMO_ORG.id, 'its organization on record');
+  t.same(answer.children.map((s: Obj) => s.metadata.name).sort(), ['test-atlas-operator-project-other-cluster-ext-user', 'test-atlas-operator-project-test-cluster-ext-user']);
+  let removal = await w.finalize(external);
+  for (let i = 0; i < 3 && !removal.finalized; i++) removal = await w.finalize(external);
+  t.equal(removal.finalized, true);
+  t.notOk(await w.atlas.databaseUsers.get(w.groupId, 'admin', 'ext-user'), 'deleted in Atlas');
 });

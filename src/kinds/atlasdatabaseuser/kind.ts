@@ -11,7 +11,8 @@ import { managedController } from '../../kernel/sequence.js';
 import type { OperatorIdentity } from '../../config/identity.js';
 import { clusterReads, flexReads } from '../clusters/atlas.js';
 import { API_VERSION } from '../common.js';
-import { connectThroughProject, goneWithProject, projectRefOf, projectRelatedRules, type InProject } from '../project-scope.js';
+import { projectReads } from '../atlasproject/atlas.js';
+import { connectToProject, goneWithProject, projectOrExternalRules, projectRefOf, type InProject } from '../project-scope.js';
 import { userReads } from './atlas.js';
 import {
   checkUserSpec,
@@ -36,7 +37,7 @@ export function userRelatedRules(parent: KubeObject, identity: OperatorIdentity)
   const project = projectRefOf(parent);
   const password = stringAt(parent.spec, 'passwordSecretRef', 'name');
   return [
-    ...projectRelatedRules(parent, identity),
+    ...projectOrExternalRules(parent, identity),
     ...(password ? [{ apiVersion: 'v1', resource: 'secrets', namespace, names: [password] }] : []),
     // A new or changed AtlasCluster or AtlasDeployment in the project re-syncs its users (and their Secrets).
     { apiVersion: API_VERSION, resource: 'atlasclusters', namespace: project.namespace, labelSelector: {} },
@@ -45,8 +46,8 @@ export function userRelatedRules(parent: KubeObject, identity: OperatorIdentity)
 }
 
 function observedStatus(parent: KubeObject): Record<string, unknown> {
-  const { passwordVersion, name } = (parent.status ?? {}) as { passwordVersion?: string; name?: string };
-  return { ...(passwordVersion !== undefined ? { passwordVersion } : {}), ...(name ? { name } : {}) };
+  const { passwordVersion, name, orgId } = (parent.status ?? {}) as { passwordVersion?: string; name?: string; orgId?: string };
+  return { ...(passwordVersion !== undefined ? { passwordVersion } : {}), ...(name ? { name } : {}), ...(orgId ? { orgId } : {}) };
 }
 
 /** Change-status reads of the clusters in scope: at most this many at once per sync. */
@@ -60,12 +61,14 @@ const userStep = step({
   reasons,
   async observe({ spec, scope, facts }, atlas): Promise<UserObservation> {
     if (isExpired(spec, facts.now)) return { expired: true };
-    const [user, clusters, flex] = await Promise.all([
+    const [user, clusters, flex, project] = await Promise.all([
       userReads.get(atlas, scope.groupId, spec.databaseName, spec.username),
       clusterReads.list(atlas, scope.groupId),
       declaresFlexCluster(facts) ? flexReads.list(atlas, scope.groupId) : [],
+      // Connection Secrets are named after the project: an external one's name is Atlas's.
+      scope.projectName ? undefined : projectReads.get(atlas, scope.groupId),
     ]);
-    return { expired: false, user, clusters: [...clusters, ...flex.map((cluster) => ({ ...cluster, flex: true }))] };
+    return { expired: false, user, clusters: [...clusters, ...flex.map((cluster) => ({ ...cluster, flex: true }))], ...(project ? { projectName: project.name } : {}) };
   },
   plan: planUser,
 });
@@ -104,7 +107,7 @@ export const atlasDatabaseUserKind: ManagedKind<Spec, UserScope> = {
   specSchema: AtlasDatabaseUserSpec,
   observedStatus,
   connect: (facts, spec) => {
-    const link = connectThroughProject(facts, spec);
+    const link = connectToProject(facts, spec);
     return link.ok ? { ...link, connection: { ...link.connection, scope: { ...link.connection.scope, clusters: [], wrote: false, password: '' } } } : link;
   },
   steps: [userStep, propagationStep, secretsStep],

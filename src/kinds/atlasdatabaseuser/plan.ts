@@ -37,8 +37,6 @@ export interface UserScope extends InProject {
 type Spec = AtlasDatabaseUserSpec & { shareWith: string[] };
 type UserInput = StepInput<Spec, UserScope>;
 
-export const EXTERNAL_PROJECT_MESSAGE = 'spec.externalProjectRef is not managed by this operator yet, so this user is left as it is in Atlas';
-
 export function checkUserSpec(facts: Facts): Validation<Spec> {
   const invalid = (message: string) => ({ ok: false as const, reason: 'DatabaseUserInvalidSpec', message });
   const withDefaults = Value.Default(AtlasDatabaseUserSpec, structuredClone(facts.parent.spec ?? {}));
@@ -46,8 +44,8 @@ export function checkUserSpec(facts: Facts): Validation<Spec> {
   if (problem) return invalid(problem);
   const valid = withDefaults as AtlasDatabaseUserSpec;
   if (valid.deleteAfterDate !== undefined && Number.isNaN(Date.parse(valid.deleteAfterDate))) return invalid(`spec.deleteAfterDate: "${valid.deleteAfterDate}" is not an ISO-8601 date`);
-  if (valid.externalProjectRef) return { ok: false, reason: 'AtlasUnsupportedFeature', message: EXTERNAL_PROJECT_MESSAGE };
-  if (!valid.projectRef) return invalid('spec.projectRef is required');
+  if (valid.externalProjectRef && !valid.connectionSecret) return invalid('spec.connectionSecret is required with spec.externalProjectRef');
+  if (!valid.projectRef && !valid.externalProjectRef) return invalid('spec.projectRef or spec.externalProjectRef is required');
   if (!['NONE', 'MANAGED', 'CUSTOMER'].includes(valid.x509Type ?? 'NONE')) return invalid(`spec.x509Type: "${String(valid.x509Type).slice(0, 40)}" is not NONE, MANAGED or CUSTOMER`);
   const passwordless = [valid.x509Type, valid.oidcAuthType, valid.awsIamType].some((type) => (type ?? 'NONE') !== 'NONE');
   if (!valid.passwordSecretRef && !passwordless) return invalid('spec.passwordSecretRef is required unless x509Type, oidcAuthType or awsIamType is set');
@@ -103,7 +101,10 @@ export const isExpired = (spec: AtlasDatabaseUserSpec, now: Date) => spec.delete
 /** The clusters the user's scopes name; none means every cluster of the project. */
 const scopedClusters = (spec: AtlasDatabaseUserSpec) => (spec.scopes ?? []).filter((s) => s.type === 'CLUSTER').map((s) => s.name);
 
-export type UserObservation = { expired: true } | { expired: false; user: DatabaseUser | undefined; clusters: Cluster[] };
+export type UserObservation =
+  | { expired: true }
+  /** projectName: read from Atlas for an external project, which no AtlasProject names. */
+  | { expired: false; user: DatabaseUser | undefined; clusters: Cluster[]; projectName?: string };
 
 export function planUser(input: UserInput, observed: UserObservation): StepPlan<UserScope> {
   const { spec, scope, facts, status } = input;
@@ -157,8 +158,9 @@ export function planUser(input: UserInput, observed: UserObservation): StepPlan<
     writes,
     settle: () => ({
       condition: { status: 'True' },
-      status: { ...(password.version !== undefined ? { passwordVersion: password.version } : {}), name: spec.username },
-      scope: { clusters: inScope, wrote: writes.length > 0, password: password.password ?? '' },
+      // For an external project, the organization Atlas answered for is put on record.
+      status: { ...(password.version !== undefined ? { passwordVersion: password.version } : {}), name: spec.username, ...(spec.externalProjectRef ? { orgId: scope.orgId } : {}) },
+      scope: { clusters: inScope, wrote: writes.length > 0, password: password.password ?? '', ...(observed.projectName ? { projectName: observed.projectName } : {}) },
     }),
   };
 }
@@ -183,10 +185,12 @@ const SERVING = new Set(['IDLE', 'UPDATING', 'REPAIRING']);
 /** The AtlasClusters and AtlasDeployments that declare a cluster in the user's project. */
 function clusterObjects(facts: Facts): KubeObject[] {
   const user = projectRefOf(facts.parent);
+  const external = stringAt(facts.parent.spec, 'externalProjectRef', 'id');
   return ['AtlasCluster', 'AtlasDeployment'].flatMap((kind) =>
     Object.values(facts.related[groupKey(kind, API_VERSION)] ?? {})
       .filter((cluster) => !cluster.metadata.deletionTimestamp)
       .filter((cluster) => {
+        if (external !== undefined) return stringAt(cluster.spec, 'externalProjectRef', 'id') === external;
         const ref = projectRefOf(cluster);
         return ref.namespace === user.namespace && ref.name === user.name;
       }),

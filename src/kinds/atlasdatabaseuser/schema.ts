@@ -48,6 +48,7 @@ export const AtlasDatabaseUserStatus = Type.Object({
   ...CommonStatus,
   passwordVersion: Type.Optional(Type.String({ description: 'resourceVersion of the password Secret last sent to Atlas.' })),
   name: Type.Optional(Type.String({ description: 'The username last applied in Atlas.' })),
+  orgId: Type.Optional(Type.String({ description: 'With externalProjectRef: the organization the project was first seen in; credentials of another are refused.' })),
 });
 export type AtlasDatabaseUserStatus = Static<typeof AtlasDatabaseUserStatus>;
 
