@@ -5,6 +5,8 @@ import { atlasBackupPolicyCrd } from './atlasbackuppolicy/schema.js';
 import { atlasBackupSchedule } from './atlasbackupschedule/kind.js';
 import { atlasBackupScheduleCrd } from './atlasbackupschedule/schema.js';
 import { atlasCluster } from './atlascluster/kind.js';
+import { atlasIPAccessList } from './atlasipaccesslist/kind.js';
+import { atlasIPAccessListCrd } from './atlasipaccesslist/schema.js';
 import { atlasClusterCrd } from './atlascluster/schema.js';
 import { atlasDatabaseUser } from './atlasdatabaseuser/kind.js';
 import { atlasDatabaseUserCrd } from './atlasdatabaseuser/schema.js';
@@ -16,7 +18,7 @@ import { connectionSecretSharing } from './connectionsecretsharing/kind.js';
 import type { KindDefinition } from './crd.js';
 
 export function allKinds(): KindController[] {
-  return [atlasProject, atlasCluster, atlasDeployment, atlasDatabaseUser, atlasBackupSchedule, atlasBackupPolicy];
+  return [atlasProject, atlasCluster, atlasDeployment, atlasDatabaseUser, atlasIPAccessList, atlasBackupSchedule, atlasBackupPolicy];
 }
 
 /** The DecoratorControllers this operator serves. */
@@ -25,7 +27,7 @@ export function allDecorators(): DecoratorKind[] {
 }
 
 /** Every kind's schema, for the CRD generator and its test. */
-export const kindDefinitions: KindDefinition[] = [atlasProjectCrd, atlasClusterCrd, atlasDeploymentCrd, atlasDatabaseUserCrd, atlasBackupScheduleCrd, atlasBackupPolicyCrd];
+export const kindDefinitions: KindDefinition[] = [atlasProjectCrd, atlasClusterCrd, atlasDeploymentCrd, atlasDatabaseUserCrd, atlasIPAccessListCrd, atlasBackupScheduleCrd, atlasBackupPolicyCrd];
 
 export function crdFileName(kind: KindDefinition): string {
   return `atlas.mongodb.com_${kind.plural}.yaml`;

@@ -22,7 +22,7 @@ t.test('the CRDs on a real API server', { timeout: 900_000 }, async (t) => {
   });
   const k = plane.kubectl;
   k(['apply', '-k', join(root, 'deploy/crds')]);
-  k(['wait', '--for=condition=Established', '--timeout=60s', 'crd/atlasprojects.atlas.mongodb.com', 'crd/atlasclusters.atlas.mongodb.com', 'crd/atlasdeployments.atlas.mongodb.com', 'crd/atlasdatabaseusers.atlas.mongodb.com', 'crd/atlasbackupschedules.atlas.mongodb.com', 'crd/atlasbackuppolicies.atlas.mongodb.com']);
+  k(['wait', '--for=condition=Established', '--timeout=60s', 'crd/atlasprojects.atlas.mongodb.com', 'crd/atlasclusters.atlas.mongodb.com', 'crd/atlasdeployments.atlas.mongodb.com', 'crd/atlasdatabaseusers.atlas.mongodb.com', 'crd/atlasbackupschedules.atlas.mongodb.com', 'crd/atlasbackuppolicies.atlas.mongodb.com', 'crd/atlasipaccesslists.atlas.mongodb.com']);
   k(['create', 'namespace', 'team-a']);
 
   for (const file of ['credentials-secret.yaml', 'atlasproject.yaml', 'atlasproject-invalid-ip.yaml', 'atlascluster.yaml', 'atlasdeployment.yaml', 'atlasdatabaseuser.yaml']) {
@@ -33,7 +33,7 @@ t.test('the CRDs on a real API server', { timeout: 900_000 }, async (t) => {
   const samples = join(root, '../shared/ako-samples/v2.15.1/config/samples');
   if (existsSync(samples)) {
     k(['create', 'namespace', 'samples']);
-    for (const file of ['atlas_v1_atlasproject.yaml', 'atlas_v1_atlasproject_with_maintenance_window.yaml', 'atlas_v1_atlasdatabaseuser.yaml', 'atlas_v1_atlasdeployment.yaml', 'atlas_v1_atlasbackupschedule.yaml', 'atlas_v1_atlasbackuppolicy.yaml']) {
+    for (const file of ['atlas_v1_atlasproject.yaml', 'atlas_v1_atlasproject_with_maintenance_window.yaml', 'atlas_v1_atlasdatabaseuser.yaml', 'atlas_v1_atlasdeployment.yaml', 'atlas_v1_atlasbackupschedule.yaml', 'atlas_v1_atlasbackuppolicy.yaml', 'atlas_v1_atlasipaccesslist.yaml']) {
       t.doesNotThrow(() => k(['apply', '-n', 'samples', '-f', join(samples, file)]), `official v2.15.1 ${file} is accepted`);
     }
     t.equal(k(['get', '-n', 'samples', 'atlasproject/my-project', '-o', 'jsonpath={.spec.maintenanceWindow.dayOfWeek}']), '3', 'and its maintenance window is kept');
@@ -120,6 +120,7 @@ t.test("objects stored under the official operator's CRDs keep every field once 
     ['atlasdeployments', 'AtlasDeployment', 'v2.15.1'],
     ['atlasbackupschedules', 'AtlasBackupSchedule', 'v2.15.1'],
     ['atlasbackuppolicies', 'AtlasBackupPolicy', 'v2.15.1'],
+    ['atlasipaccesslists', 'AtlasIPAccessList', 'v2.15.1'],
     ['atlasclusters', 'AtlasCluster', 'v0.8.1'],
   ] as const;
   const stored: Record<string, unknown> = {};

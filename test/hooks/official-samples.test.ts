@@ -30,7 +30,8 @@ t.test('official v2.15.1 samples reach Ready, then write nothing', { skip: exist
     deployment.spec.deploymentSpec.terminationProtectionEnabled ??= false;
     const schedule = load('atlas_v1_atlasbackupschedule.yaml');
     const policy = load('atlas_v1_atlasbackuppolicy.yaml');
-    objects.push(project, user, deployment, schedule, policy);
+    const accessList = load('atlas_v1_atlasipaccesslist.yaml');
+    objects.push(project, user, deployment, schedule, policy, accessList);
     const related = async (kind: string, parent: Obj) => Object.values(relatedFor((await op.customize(kind, parent)).relatedResources, objects as any)).flatMap((m) => Object.values(m));
     let userSecrets: Obj[] = [];
     const sync = async (kind: string, parent: Obj) => {
@@ -41,6 +42,9 @@ t.test('official v2.15.1 samples reach Ready, then write nothing', { skip: exist
     await sync('atlasproject', project);
     op.sim.control.advance(60);
     await sync('atlasproject', project);
+    await sync('atlasipaccesslist', accessList);
+    op.sim.control.advance(60);
+    await sync('atlasipaccesslist', accessList);
     await sync('atlasbackuppolicy', policy);
     await sync('atlasbackupschedule', schedule);
     await sync('atlasdeployment', deployment);
@@ -57,11 +61,13 @@ t.test('official v2.15.1 samples reach Ready, then write nothing', { skip: exist
     t.same(schedule.status.deploymentID, ['team-a/my-atlas-deployment'], 'the schedule lists its deployment');
     t.equal(conditionsOf(schedule).Ready!.status, 'True');
     t.equal(conditionsOf(user).Ready!.status, 'True', `${projectFile} with atlas_v1_atlasdatabaseuser.yaml: the user is Ready`);
+    t.equal(conditionsOf(accessList).Ready!.status, 'True', 'atlas_v1_atlasipaccesslist.yaml: Ready');
     t.same(userSecrets.map((s) => s.metadata.name), ['test-atlas-operator-project-test-deployment-theuser'], "the user's connection Secret for the deployment, named as the official operator names it");
     const writes = op.writes();
     const projectAnswer = await sync('atlasproject', project);
     const deploymentAnswer = await sync('atlasdeployment', deployment);
     const userAnswer = await sync('atlasdatabaseuser', user);
+    await sync('atlasipaccesslist', accessList);
     t.equal(op.writes(), writes, `${projectFile}: the next sync of each writes nothing`);
     t.equal((await sync('atlasproject', project)).text, projectAnswer.text, 'byte-identical answers');
     t.equal((await sync('atlasdeployment', deployment)).text, deploymentAnswer.text);

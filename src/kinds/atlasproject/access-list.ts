@@ -86,8 +86,11 @@ export interface AccessListPlan {
   expired: IpAccessListEntry[];
 }
 
-/** What to send so Atlas holds exactly the active spec entries. Pure. */
-export function planAccessList(spec: IpAccessListEntry[], current: AccessListEntry[], now: Date): AccessListPlan {
+/**
+ * What to send so Atlas holds exactly the active spec entries, less those others own
+ * (AtlasIPAccessList objects of the project), which are never removed. Pure.
+ */
+export function planAccessList(spec: IpAccessListEntry[], current: AccessListEntry[], now: Date, ownedByOthers: readonly string[] = []): AccessListPlan {
   const expired = spec.filter((e) => e.deleteAfterDate !== undefined && Date.parse(e.deleteAfterDate) <= now.getTime());
   const active = spec.filter((e) => !expired.includes(e));
   const currentByKey = new Map(current.map((e) => [accessListKey(e.cidrBlock ? { cidrBlock: e.cidrBlock } : e), e]));
@@ -98,7 +101,7 @@ export function planAccessList(spec: IpAccessListEntry[], current: AccessListEnt
       return !existing || (existing.comment ?? '') !== (entry.comment ?? '') || !sameInstant(existing.deleteAfterDate, entry.deleteAfterDate);
     })
     .map(atlasEntry);
-  const remove = [...currentByKey.keys()].filter((key) => !desiredKeys.includes(key));
+  const remove = [...currentByKey.keys()].filter((key) => !desiredKeys.includes(key) && !ownedByOthers.includes(key));
   const newKeys = add.map(accessListKey).filter((key) => !currentByKey.has(key));
   return { add, remove, desiredKeys, newKeys, expired };
 }

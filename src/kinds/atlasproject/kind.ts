@@ -129,6 +129,8 @@ export const atlasProjectKind: ManagedKind<AtlasProjectSpec, ProjectScope> = {
     { apiVersion: API_VERSION, resource: 'atlasclusters', namespace: parent.metadata.namespace ?? 'default', labelSelector: {} },
     { apiVersion: API_VERSION, resource: 'atlasdeployments', namespace: parent.metadata.namespace ?? 'default', labelSelector: {} },
     { apiVersion: API_VERSION, resource: 'atlasdatabaseusers', namespace: parent.metadata.namespace ?? 'default', labelSelector: {} },
+    // Their entries are theirs: the project's own list leaves them in Atlas.
+    { apiVersion: API_VERSION, resource: 'atlasipaccesslists', namespace: parent.metadata.namespace ?? 'default', labelSelector: {} },
   ],
   validate: checkProjectSpec,
   specSchema: AtlasProjectSpec,

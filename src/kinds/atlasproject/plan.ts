@@ -122,9 +122,17 @@ export function planSettings(input: ProjectInput, current: Settings | undefined)
   };
 }
 
+/** The entries the project's AtlasIPAccessList objects own: listed in their spec or their last status. */
+export function accessListsOfOthers(facts: Facts): string[] {
+  return ownObjects(facts, 'AtlasIPAccessList').flatMap((list) => [
+    ...((list.spec as { entries?: Array<{ ipAddress?: string; cidrBlock?: string; awsSecurityGroup?: string }> } | undefined)?.entries ?? []).map(accessListKey),
+    ...(((list.status as { entries?: Array<{ entry: string }> } | undefined)?.entries ?? []).map((e) => e.entry)),
+  ]);
+}
+
 export function planAccessListStep(input: ProjectInput, current: AccessListEntry[]): StepPlan<ProjectScope> {
   const { scope } = input;
-  const plan = planAccessList(input.spec.projectIpAccessList ?? [], current, input.facts.now);
+  const plan = planAccessList(input.spec.projectIpAccessList ?? [], current, input.facts.now, accessListsOfOthers(input.facts));
   const writes: AtlasWrite[] = [
     // Add before removing, so a rejected entry leaves what already works in place.
     ...(plan.add.length > 0
@@ -160,14 +168,20 @@ export function planActivation(input: ProjectInput, states: Array<{ key: string;
   };
 }
 
-const DEPENDENT_KINDS = ['AtlasCluster', 'AtlasDeployment', 'AtlasDatabaseUser'];
+const DEPENDENT_KINDS = ['AtlasCluster', 'AtlasDeployment', 'AtlasDatabaseUser', 'AtlasIPAccessList'];
 
-/** The AtlasClusters, AtlasDeployments and AtlasDatabaseUsers of this namespace that belong to this project. */
-export function dependents(facts: Facts): string[] {
+/** The objects of a kind, in this namespace, whose projectRef names this project. */
+function ownObjects(facts: Facts, kind: string) {
   const { name, namespace = 'default' } = facts.parent.metadata;
+  return Object.values(facts.related[groupKey(kind, API_VERSION)] ?? {}).filter(
+    (object) => stringAt(object.spec, 'projectRef', 'name') === name && (stringAt(object.spec, 'projectRef', 'namespace') || object.metadata.namespace) === namespace,
+  );
+}
+
+/** The AtlasClusters, AtlasDeployments, AtlasDatabaseUsers and AtlasIPAccessLists of this namespace that belong to this project. */
+export function dependents(facts: Facts): string[] {
   return DEPENDENT_KINDS.flatMap((kind) =>
-    Object.values(facts.related[groupKey(kind, API_VERSION)] ?? {})
-      .filter((object) => stringAt(object.spec, 'projectRef', 'name') === name && (stringAt(object.spec, 'projectRef', 'namespace') || object.metadata.namespace) === namespace)
+    ownObjects(facts, kind)
       .map((object) => `${kind} ${object.metadata.namespace}/${object.metadata.name}`)
       .sort(),
   );
