@@ -245,6 +245,20 @@ function processArgsPatch(version: string) {
 
 export const ProcessArgsPatch = { '2023-01-01': processArgsPatch('2023-01-01'), '2024-08-05': processArgsPatch('2024-08-05') } as const;
 
+/** …/maintenanceWindow (2023-01-01): when Atlas may restart the project's clusters. */
+export const MaintenanceWindowPatch = Type.Object(
+  {
+    dayOfWeek: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 })),
+    hourOfDay: Type.Optional(Type.Integer({ minimum: 0, maximum: 23 })),
+    autoDeferOnceEnabled: Type.Optional(Type.Boolean()),
+    startASAP: Type.Optional(Type.Boolean()),
+    protectedHours: Type.Optional(Type.Object({ startHourOfDay: Type.Optional(Type.Integer()), endHourOfDay: Type.Optional(Type.Integer()) }, strict)),
+    numberOfDeferrals: Type.Optional(Type.Integer()),
+    timeZoneId: Type.Optional(Type.String()),
+  },
+  strict,
+);
+
 /** 2023-02-01 counts shards and keeps the disk size at the top; 2024-08-05 has a spec per shard. */
 function replicationSpecs(version: '2023-02-01' | '2024-08-05') {
   const perShard = version === '2024-08-05';

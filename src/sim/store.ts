@@ -21,6 +21,8 @@ export interface ProjectRecord {
   tags?: Tag[];
   /** GET/PATCH …/settings; a new project has Atlas's defaults. */
   settings: Record<string, boolean>;
+  /** GET/PATCH/DELETE …/maintenanceWindow; absent: Atlas's default window. */
+  maintenanceWindow?: Record<string, unknown>;
 }
 
 export interface AccessEntryRecord {

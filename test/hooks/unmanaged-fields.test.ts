@@ -13,7 +13,7 @@ import { conditionsOf, demoCredentials, secret, startOperator, type Obj } from '
 import { SHARED } from '../helpers/shared.js';
 
 t.test('the walk names every undefined field where a user wrote it, inside arrays too', async (t) => {
-  t.same(unmanagedFields(AtlasProjectSpec, { name: 'p', maintenanceWindow: { dayOfWeek: 3 }, teams: [] }), ['spec.maintenanceWindow', 'spec.teams']);
+  t.same(unmanagedFields(AtlasProjectSpec, { name: 'p', maintenanceWindow: { dayOfWeek: 3, startASAP: true }, teams: [] }), ['spec.maintenanceWindow.startASAP', 'spec.teams'], 'a kept-not-managed field inside a managed object is named too');
   t.same(unmanagedFields(AtlasProjectSpec, { name: 'p', projectIpAccessList: [{ ipAddress: '192.0.2.1' }, { cidrBlock: '10.0.0.0/8', typo: 1 }] }), ['spec.projectIpAccessList[1].typo']);
   t.same(unmanagedFields(AtlasDatabaseUserSpec, { username: 'u', roles: [{ roleName: 'r', databaseName: 'd' }], oidcAuthType: 'IDP_GROUP', descripton: 'a typo' }), ['spec.descripton']);
   t.same(unmanagedFields(AtlasProjectSpec, { name: 'p' }), []);
@@ -22,7 +22,7 @@ t.test('the walk names every undefined field where a user wrote it, inside array
 
 const sample = (file: string) => parse(readFileSync(`${SHARED}ako-samples/v2.15.1/config/samples/${file}`, 'utf8')) as Obj;
 
-t.test('the official maintenance-window sample: Ready, the window reported as not managed, nothing written for it', async (t) => {
+t.test('the official maintenance-window sample: Ready, the window set in Atlas and kept; an unmanaged field reported without holding Ready', async (t) => {
   const op = await startOperator(t, { provisionSeconds: 0 });
   const keys = secret('atlas-system', 'atlas-metacontroller-api-key', demoCredentials);
   const p = sample('atlas_v1_atlasproject_with_maintenance_window.yaml');
@@ -31,18 +31,35 @@ t.test('the official maintenance-window sample: Ready, the window reported as no
   op.sim.control.advance(60);
   const ready = await op.sync('atlasproject', p, [keys]);
   const c = conditionsOf(p);
-  t.equal(c.Ready!.status, 'True', 'Ready is not held by fields we do not manage');
-  t.match(c.FieldsManaged, { status: 'Unknown', reason: 'NotSupportedByThisOperator', message: /^spec\.maintenanceWindow: kept as given but not managed by this operator/ });
+  t.equal(c.Ready!.status, 'True');
+  t.equal(c.MaintenanceWindowReady!.status, 'True');
+  t.notOk(c.FieldsManaged, 'the window is managed');
+  const stored = () => op.sim.control.store.projects.get(p.status.id)!.maintenanceWindow;
+  t.same(stored(), { dayOfWeek: 3, hourOfDay: 5, autoDeferOnceEnabled: true }, 'autoDefer is Atlas\'s autoDeferOnceEnabled');
   const writes = op.writes();
   const again = await op.sync('atlasproject', p, [keys]);
   t.equal(op.writes(), writes, 'no writes on the next sync');
   t.equal(again.text, ready.text, 'byte-identical answers');
-  t.notOk(Object.keys(op.sim.control.requestCounts()).some((route) => /maintenanceWindow/.test(route)), 'the maintenance window is never touched in Atlas');
+  stored()!.hourOfDay = 9;
+  await op.sync('atlasproject', p, [keys]);
+  t.equal(stored()!.hourOfDay, 5, 'drift in Atlas is put back');
+
+  p.spec.maintenanceWindow.startASAP = true;
+  p.spec.teams = [{ teamRef: { name: 'devs' }, roles: ['GROUP_OWNER'] }];
+  p.metadata.generation = 2;
+  const before = op.writes();
+  await op.sync('atlasproject', p, [keys]);
+  t.match(conditionsOf(p).FieldsManaged, { status: 'Unknown', reason: 'NotSupportedByThisOperator', message: /^spec\.maintenanceWindow\.startASAP, spec\.teams: kept as given but not managed by this operator/ });
+  t.equal(conditionsOf(p).Ready!.status, 'True', 'Ready is not held by fields we do not manage');
+  t.equal(op.writes(), before, 'nothing is done in Atlas for them');
 
   delete p.spec.maintenanceWindow;
-  p.metadata.generation = 2;
+  delete p.spec.teams;
+  p.metadata.generation = 3;
   await op.sync('atlasproject', p, [keys]);
   t.notOk(conditionsOf(p).FieldsManaged, 'the condition goes with the fields');
+  t.notOk(conditionsOf(p).MaintenanceWindowReady, 'no window in the spec: no condition, and Atlas is left as it is');
+  t.same(stored(), { dayOfWeek: 3, hourOfDay: 5, autoDeferOnceEnabled: true });
   t.equal(conditionsOf(p).Ready!.status, 'True');
 });
 

@@ -58,6 +58,19 @@ export const settingsRequests = {
   update: (groupId: string, body: Settings) => atlasRequest('PATCH', '/groups/{groupId}/settings', [groupId], VERSION, { body, idempotent: true }),
 };
 
+export interface MaintenanceWindow {
+  dayOfWeek?: number;
+  hourOfDay?: number;
+  autoDeferOnceEnabled?: boolean;
+  [field: string]: unknown;
+}
+
+export const maintenanceWindowRequests = {
+  get: (groupId: string) => atlasRequest('GET', '/groups/{groupId}/maintenanceWindow', [groupId], VERSION),
+  /** PATCH to the desired window: repeating it is harmless. */
+  update: (groupId: string, body: MaintenanceWindow) => atlasRequest('PATCH', '/groups/{groupId}/maintenanceWindow', [groupId], VERSION, { body, idempotent: true }),
+};
+
 export const projectReads = {
   /** The organizations these credentials act for: an API key's or service account's own. */
   organizations: (atlas: AtlasClient) => atlas.all<Organization>(projectRequests.organizations()),
@@ -67,6 +80,7 @@ export const projectReads = {
   getByName: (atlas: AtlasClient, name: string) => atlas.find<Project>(projectRequests.getByName(name), NOT_FOUND.projectByName),
   accessList: (atlas: AtlasClient, groupId: string) => atlas.all<AccessListEntry>(accessListRequests.list(groupId)),
   settings: (atlas: AtlasClient, groupId: string) => atlas.send<Settings>(settingsRequests.get(groupId)),
+  maintenanceWindow: (atlas: AtlasClient, groupId: string) => atlas.send<MaintenanceWindow>(maintenanceWindowRequests.get(groupId)),
   accessListStatus: async (atlas: AtlasClient, groupId: string, entry: string) =>
     (await atlas.send<{ STATUS: AccessListStatus }>(accessListRequests.status(groupId, entry))).STATUS,
 };

@@ -21,6 +21,7 @@ import {
   planActivation,
   planProject,
   planProjectRemoval,
+  planMaintenanceWindow,
   planSettings,
   PLANNED_ID,
   PROJECT_CONDITIONS,
@@ -97,6 +98,16 @@ const settingsStep = step({
   plan: planSettings,
 });
 
+const maintenanceWindowStep = step({
+  name: 'maintenance window',
+  condition: PROJECT_CONDITIONS.maintenanceWindow,
+  // The official operator's reason for a window it could not set.
+  reasons: { create: 'ProjectWindowNotCreatedInAtlas', update: 'ProjectWindowNotCreatedInAtlas', delete: 'projectWindowNotDeletedInAtlas' },
+  // One read, and only when the spec sets a window.
+  observe: async ({ spec, scope }, atlas) => (spec.maintenanceWindow && scope.groupId !== PLANNED_ID ? projectReads.maintenanceWindow(atlas, scope.groupId) : undefined),
+  plan: planMaintenanceWindow,
+});
+
 const accessListStep = step({
   name: 'access list',
   condition: PROJECT_CONDITIONS.accessList,
@@ -136,7 +147,7 @@ export const atlasProjectKind: ManagedKind<AtlasProjectSpec, ProjectScope> = {
   specSchema: AtlasProjectSpec,
   observedStatus,
   connect,
-  steps: [projectStep, settingsStep, accessListStep, activationStep],
+  steps: [projectStep, settingsStep, maintenanceWindowStep, accessListStep, activationStep],
   deletion: {
     noun: 'the Atlas project',
     // Clusters and users find their credentials through this object: gone first, they could never be finalized.

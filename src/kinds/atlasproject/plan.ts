@@ -12,7 +12,7 @@ import { ACCESS_NOT_CONFIGURED } from '../../kernel/identity.js';
 import type { AtlasWrite, Facts, RemovalInput, RemovalPlan, StepInput, StepPlan, Validation } from '../../kernel/managed.js';
 import { API_VERSION } from '../common.js';
 import { accessListKey, planAccessList } from './access-list.js';
-import { accessListRequests, projectRequests, settingsRequests, type AccessListEntry, type AccessListStatus, type Project, type Settings } from './atlas.js';
+import { accessListRequests, maintenanceWindowRequests, projectRequests, settingsRequests, type AccessListEntry, type AccessListStatus, type MaintenanceWindow, type Project, type Settings } from './atlas.js';
 import type { Cluster } from '../clusters/atlas.js';
 import { AtlasProjectSpec, ONE_ADDRESS_MESSAGE } from './schema.js';
 import { schemaProblem } from '../../kernel/validation.js';
@@ -20,6 +20,7 @@ import { schemaProblem } from '../../kernel/validation.js';
 export const PROJECT_CONDITIONS = {
   project: 'ProjectReady',
   settings: 'ProjectSettingsReady',
+  maintenanceWindow: 'MaintenanceWindowReady',
   accessList: 'IPAccessListReady',
 } as const;
 
@@ -54,6 +55,10 @@ export function checkProjectSpec(facts: Facts): Validation<AtlasProjectSpec> {
     if (entry.deleteAfterDate !== undefined && Number.isNaN(Date.parse(entry.deleteAfterDate))) {
       return { ok: false, reason: 'ProjectIPAccessListInvalid', message: `spec.projectIpAccessList[${i}].deleteAfterDate: "${entry.deleteAfterDate}" is not an ISO-8601 date` };
     }
+  }
+  const window = valid.maintenanceWindow;
+  if (window && window.hourOfDay !== undefined && window.dayOfWeek === undefined) {
+    return { ok: false, reason: 'ProjectWindowInvalid', message: 'spec.maintenanceWindow.hourOfDay needs spec.maintenanceWindow.dayOfWeek' };
   }
   return { ok: true, spec: valid };
 }
@@ -128,6 +133,28 @@ export function accessListsOfOthers(facts: Facts): string[] {
     ...((list.spec as { entries?: Array<{ ipAddress?: string; cidrBlock?: string; awsSecurityGroup?: string }> } | undefined)?.entries ?? []).map(accessListKey),
     ...(((list.status as { entries?: Array<{ entry: string }> } | undefined)?.entries ?? []).map((e) => e.entry)),
   ]);
+}
+
+/**
+ * The maintenance window the spec sets: day, hour and auto-defer, each only when set.
+ * Without spec.maintenanceWindow nothing is read or written and the condition goes. The
+ * one-shot actions (startASAP, defer) are not taken on every sync; FieldsManaged names them.
+ */
+export function planMaintenanceWindow(input: ProjectInput, current: MaintenanceWindow | undefined): StepPlan<ProjectScope> {
+  const window = input.spec.maintenanceWindow;
+  if (!window) return { writes: [], settle: () => ({ condition: { status: 'Absent' } }) };
+  const wanted: MaintenanceWindow = {
+    ...(window.dayOfWeek !== undefined ? { dayOfWeek: window.dayOfWeek } : {}),
+    ...(window.hourOfDay !== undefined ? { hourOfDay: window.hourOfDay } : {}),
+    ...(window.autoDefer !== undefined ? { autoDeferOnceEnabled: window.autoDefer } : {}),
+  };
+  const differing = Object.fromEntries(Object.entries(wanted).filter(([name, value]) => current?.[name] !== value)) as MaintenanceWindow;
+  const names = Object.keys(differing);
+  if (names.length === 0) return { writes: [], settle: () => ({ condition: { status: 'True' } }) };
+  return {
+    writes: [{ verb: 'update', request: maintenanceWindowRequests.update(input.scope.groupId, differing), summary: `set the maintenance window ${names.map((n) => `${n}=${differing[n]}`).join(', ')}` }],
+    settle: () => ({ condition: { status: 'True' } }),
+  };
 }
 
 export function planAccessListStep(input: ProjectInput, current: AccessListEntry[]): StepPlan<ProjectScope> {

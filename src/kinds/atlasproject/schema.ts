@@ -4,7 +4,7 @@
  * TypeScript types and the CRD (generate-crds.ts).
  */
 import { Type, type Static, type TBoolean, type TOptional } from '@sinclair/typebox';
-import { cel, CommonStatus, READY_COLUMN, ResourceRef } from '../common.js';
+import { cel, CommonStatus, kept, READY_COLUMN, ResourceRef } from '../common.js';
 
 export const ONE_ADDRESS_MESSAGE = "only one of the 'awsSecurityGroup', 'cidrBlock' or 'ipAddress' is required be specified";
 
@@ -48,6 +48,16 @@ export const AtlasProjectSpec = Type.Object({
   connectionSecretRef: Type.Optional(ResourceRef),
   projectIpAccessList: Type.Optional(Type.Array(IpAccessListEntry)),
   settings: Type.Optional(ProjectSettings),
+  maintenanceWindow: Type.Optional(
+    Type.Object({
+      dayOfWeek: Type.Optional(Type.Integer({ minimum: 1, maximum: 7, description: '1 = Sunday … 7 = Saturday.' })),
+      hourOfDay: Type.Optional(Type.Integer({ minimum: 0, maximum: 23, description: 'UTC hour the window starts.' })),
+      autoDefer: Type.Optional(Type.Boolean({ description: "Defer each scheduled maintenance once, automatically (Atlas's autoDeferOnceEnabled)." })),
+      // One-shot actions (start now, defer this once): kept, not taken on each sync.
+      startASAP: Type.Optional(kept(Type.Boolean())),
+      defer: Type.Optional(kept(Type.Boolean())),
+    }),
+  ),
   // Create-time only, as in the official operator: Atlas takes them when the project is made.
   withDefaultAlertsSettings: Type.Optional(Type.Boolean({ default: true, description: "Create the project with Atlas's default alerts (only when it is created)." })),
   regionUsageRestrictions: Type.Optional(

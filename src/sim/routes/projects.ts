@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { atlasDate } from '../clock.js';
 import { baseUrl, ownedProject, paginate, principal, send, type SimContext } from '../context.js';
 import { atlasErrors } from '../errors.js';
-import { GroupCreate, GroupSettings, GroupUpdate, PROJECT_NAME, PROJECT_SETTINGS, validateBody } from '../schemas.js';
+import { GroupCreate, GroupSettings, GroupUpdate, MaintenanceWindowPatch, PROJECT_NAME, PROJECT_SETTINGS, validateBody } from '../schemas.js';
 import type { ProjectRecord, Tag } from '../store.js';
 
 const V = { config: { versions: ['2023-01-01'] } } as const;
@@ -88,6 +88,30 @@ export function projectRoutes(ctx: SimContext): FastifyPluginAsync {
       if (body.tags !== undefined) project.tags = body.tags;
       if (body.withDefaultAlertsSettings !== undefined) project.withDefaultAlertsSettings = body.withDefaultAlertsSettings;
       return send(reply, 200, render(baseUrl(request), project));
+    });
+
+    // Atlas's default window until one is set: Sunday (1), midnight, nothing deferred.
+    const window = (project: { maintenanceWindow?: Record<string, unknown> }) => ({
+      autoDeferOnceEnabled: false,
+      dayOfWeek: 1,
+      hourOfDay: 0,
+      numberOfDeferrals: 0,
+      startASAP: false,
+      timeZoneId: 'UTC',
+      ...project.maintenanceWindow,
+    });
+    const WINDOW = '/api/atlas/v2/groups/:groupId/maintenanceWindow';
+    app.get<{ Params: { groupId: string } }>(WINDOW, V, async (request, reply) => send(reply, 200, window(ownedProject(ctx, request, request.params.groupId))));
+    app.patch<{ Params: { groupId: string } }>(WINDOW, V, async (request, reply) => {
+      const project = ownedProject(ctx, request, request.params.groupId);
+      const { numberOfDeferrals: _n, timeZoneId: _t, ...settable } = validateBody<Record<string, unknown>>(MaintenanceWindowPatch, request.body ?? {});
+      project.maintenanceWindow = { ...project.maintenanceWindow, ...settable };
+      // The spec gives this answer no body.
+      return send(reply, 200, undefined);
+    });
+    app.delete<{ Params: { groupId: string } }>(WINDOW, V, async (request, reply) => {
+      delete ownedProject(ctx, request, request.params.groupId).maintenanceWindow;
+      return send(reply, 204, undefined);
     });
 
     app.get<{ Params: { groupId: string } }>('/api/atlas/v2/groups/:groupId/settings', V, async (request, reply) =>
