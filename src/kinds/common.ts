@@ -54,3 +54,16 @@ export const ComputeAutoScaling = Type.Object({
   minInstanceSize: Type.Optional(Type.String()),
   maxInstanceSize: Type.Optional(Type.String()),
 });
+
+/** A cluster's status as both cluster kinds report it, from Atlas's answer. */
+export const ClusterStatusFields = {
+  stateName: Type.Optional(Type.String({ description: "Atlas's stateName: IDLE, CREATING, UPDATING, DELETING, REPAIRING." })),
+  mongoDBVersion: Type.Optional(Type.String()),
+  connectionStrings: {
+    standard: Type.Optional(Type.String()),
+    standardSrv: Type.Optional(Type.String()),
+    private: Type.Optional(Type.String()),
+    privateSrv: Type.Optional(Type.String()),
+  },
+  mongoURIUpdated: Type.Optional(Type.String()),
+};

@@ -4,7 +4,7 @@
  * translates these fields to advanced clusters (translation.ts).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { cel, CommonStatus, ComputeAutoScaling, kept, READY_COLUMN, ResourceRefNamespaced } from '../common.js';
+import { cel, ClusterStatusFields, CommonStatus, ComputeAutoScaling, kept, READY_COLUMN, ResourceRefNamespaced } from '../common.js';
 
 const Provider = Type.String({ enum: ['AWS', 'GCP', 'AZURE', 'TENANT'] });
 
@@ -158,17 +158,10 @@ export type AtlasClusterStoredSpec = Static<typeof AtlasClusterStoredSpec>;
 
 export const AtlasClusterStatus = Type.Object({
   ...CommonStatus,
-  stateName: Type.Optional(Type.String({ description: "Atlas's stateName: IDLE, CREATING, UPDATING, DELETING, DELETED, REPAIRING." })),
-  mongoDBVersion: Type.Optional(Type.String()),
-  connectionStrings: Type.Optional(
-    Type.Object({
-      standard: Type.Optional(Type.String()),
-      standardSrv: Type.Optional(Type.String()),
-      private: Type.Optional(Type.String()),
-      privateSrv: Type.Optional(Type.String()),
-    }),
-  ),
-  mongoURIUpdated: Type.Optional(Type.String()),
+  stateName: ClusterStatusFields.stateName,
+  mongoDBVersion: ClusterStatusFields.mongoDBVersion,
+  connectionStrings: Type.Optional(Type.Object(ClusterStatusFields.connectionStrings)),
+  mongoURIUpdated: ClusterStatusFields.mongoURIUpdated,
 });
 export type AtlasClusterStatus = Static<typeof AtlasClusterStatus>;
 

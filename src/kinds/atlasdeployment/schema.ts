@@ -6,7 +6,7 @@
  * FieldsManaged, never acted on.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { cel, CommonStatus, ComputeAutoScaling, kept, READY_COLUMN, ResourceRef, ResourceRefNamespaced, Tags } from '../common.js';
+import { cel, ClusterStatusFields, CommonStatus, ComputeAutoScaling, kept, READY_COLUMN, ResourceRef, ResourceRefNamespaced, Tags } from '../common.js';
 
 const Int64 = Type.Integer({ format: 'int64' });
 const Volume = Type.String({ enum: ['STANDARD', 'PROVISIONED'] });
@@ -198,18 +198,10 @@ const PrivateEndpointStrings = Type.Object({
 
 export const AtlasDeploymentStatus = Type.Object({
   ...CommonStatus,
-  stateName: Type.Optional(Type.String({ description: "Atlas's stateName: IDLE, CREATING, UPDATING, DELETING, REPAIRING." })),
-  mongoDBVersion: Type.Optional(Type.String()),
-  connectionStrings: Type.Optional(
-    Type.Object({
-      standard: Type.Optional(Type.String()),
-      standardSrv: Type.Optional(Type.String()),
-      private: Type.Optional(Type.String()),
-      privateSrv: Type.Optional(Type.String()),
-      privateEndpoint: Type.Optional(Type.Array(PrivateEndpointStrings)),
-    }),
-  ),
-  mongoURIUpdated: Type.Optional(Type.String()),
+  stateName: ClusterStatusFields.stateName,
+  mongoDBVersion: ClusterStatusFields.mongoDBVersion,
+  connectionStrings: Type.Optional(Type.Object({ ...ClusterStatusFields.connectionStrings, privateEndpoint: Type.Optional(Type.Array(PrivateEndpointStrings)) })),
+  mongoURIUpdated: ClusterStatusFields.mongoURIUpdated,
   orgId: Type.Optional(Type.String({ description: 'With externalProjectRef: the organization the project was first seen in; credentials of another are refused.' })),
   replicaSets: Type.Optional(Type.Array(Type.Object({ id: Type.String(), zoneName: Type.Optional(Type.String()) }))),
   serverlessPrivateEndpoints: Type.Optional(

@@ -6,11 +6,10 @@
 import { NOT_FOUND } from '../../atlas/errors.js';
 import type { AtlasWrite, Facts, RemovalInput, RemovalPlan, StepInput, StepPlan, Validation } from '../../kernel/managed.js';
 import { schemaProblem } from '../../kernel/validation.js';
-import { accessListKey, atlasEntry } from '../atlasproject/access-list.js';
+import { accessListKey, planAccessList } from '../atlasproject/access-list.js';
 import { accessListRequests, type AccessListEntry, type AccessListStatus } from '../atlasproject/atlas.js';
-import { sameInstant } from '../compare.js';
 import type { InProject } from '../project-scope.js';
-import { AtlasIPAccessListSpec, type AccessEntry } from './schema.js';
+import { AtlasIPAccessListSpec } from './schema.js';
 
 export const IP_ACCESS_LIST_READY = 'IPAccessListReady';
 
@@ -38,25 +37,16 @@ export function ownedKeys(status: Readonly<Record<string, unknown>>): string[] {
   return ((status.entries as StatusEntry[] | undefined) ?? []).map((e) => e.entry);
 }
 
-const active = (entries: AccessEntry[], now: Date) => entries.filter((e) => e.deleteAfterDate === undefined || Date.parse(e.deleteAfterDate) > now.getTime());
-
 export function planEntries(input: Input, current: AccessListEntry[]): StepPlan<AccessListScope> {
   const { spec, scope, facts, status } = input;
-  const wanted = active(spec.entries, facts.now);
-  const currentByKey = new Map(current.map((e) => [accessListKey(e.cidrBlock ? { cidrBlock: e.cidrBlock } : e), e]));
-  const desiredKeys = wanted.map(accessListKey);
-  const add = wanted
-    .filter((entry) => {
-      const existing = currentByKey.get(accessListKey(entry));
-      return !existing || (existing.comment ?? '') !== (entry.comment ?? '') || !sameInstant(existing.deleteAfterDate, entry.deleteAfterDate);
-    })
-    .map(atlasEntry);
-  const remove = ownedKeys(status).filter((key) => !desiredKeys.includes(key) && currentByKey.has(key));
+  // The project's own list decides what to add the same way; what to remove is only what this object owned.
+  const { add, desiredKeys, newKeys: added } = planAccessList(spec.entries, current, facts.now);
+  const inAtlas = new Set(current.map((e) => accessListKey(e.cidrBlock ? { cidrBlock: e.cidrBlock } : e)));
+  const remove = ownedKeys(status).filter((key) => !desiredKeys.includes(key) && inAtlas.has(key));
   const writes: AtlasWrite[] = [
     ...(add.length > 0 ? [{ verb: 'update' as const, request: accessListRequests.add(scope.groupId, add), summary: `add or update access-list entries ${add.map(accessListKey).join(', ')}` }] : []),
     ...remove.map((key) => ({ verb: 'delete' as const, request: accessListRequests.delete(scope.groupId, key), summary: `remove access-list entry ${key}`, alreadyDone: NOT_FOUND.accessListEntry })),
   ];
-  const added = add.map(accessListKey).filter((key) => !currentByKey.has(key));
   return { writes, settle: () => ({ condition: { status: 'True' }, scope: { desiredKeys, added } }) };
 }
 
