@@ -127,3 +127,11 @@ export const connectToProject: Connect<unknown, InProject> = (facts: Facts, spec
   if (mismatch) return { ok: false, reason: ACCESS_NOT_CONFIGURED, message: mismatch, wait: 'dependency' };
   return { ok: true, connection: { credentials: creds.credentials, secret, scope: { groupId, orgId: recordedOrgId ?? creds.credentials.orgId, projectName: '' } } };
 };
+
+/** connectToProject, with the kind's own scope fields in their starting state. */
+export function connectToProjectWith<Extra extends object>(start: Extra): Connect<unknown, InProject & Extra> {
+  return (facts, spec) => {
+    const link = connectToProject(facts, spec);
+    return link.ok ? { ...link, connection: { ...link.connection, scope: { ...link.connection.scope, ...start } } } : link;
+  };
+}

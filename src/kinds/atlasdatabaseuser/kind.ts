@@ -12,7 +12,7 @@ import type { OperatorIdentity } from '../../config/identity.js';
 import { clusterReads, flexReads } from '../clusters/atlas.js';
 import { API_VERSION } from '../common.js';
 import { projectReads } from '../atlasproject/atlas.js';
-import { connectToProject, goneWithProject, projectOrExternalRules, projectRefOf, type InProject } from '../project-scope.js';
+import { connectToProjectWith, goneWithProject, projectOrExternalRules, projectRefOf, type InProject } from '../project-scope.js';
 import { userReads } from './atlas.js';
 import {
   checkUserSpec,
@@ -106,10 +106,7 @@ export const atlasDatabaseUserKind: ManagedKind<Spec, UserScope> = {
   validate: checkUserSpec,
   specSchema: AtlasDatabaseUserSpec,
   observedStatus,
-  connect: (facts, spec) => {
-    const link = connectToProject(facts, spec);
-    return link.ok ? { ...link, connection: { ...link.connection, scope: { ...link.connection.scope, clusters: [], wrote: false, password: '' } } } : link;
-  },
+  connect: connectToProjectWith({ clusters: [], wrote: false, password: '' }),
   steps: [userStep, propagationStep, secretsStep],
   deletion: {
     noun: 'the database user',

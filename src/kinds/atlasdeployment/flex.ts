@@ -5,7 +5,7 @@
  */
 import type { StepPlan } from '../../kernel/managed.js';
 import { flexRequests, type FlexCluster } from '../clusters/atlas.js';
-import { clusterStatus, type ClusterStatusFields, type ClusterStepInput, type ClusterWords } from '../clusters/plan.js';
+import { clusterStatus, inProgress, type ClusterStatusFields, type ClusterStepInput, type ClusterWords } from '../clusters/plan.js';
 import type { InProject } from '../project-scope.js';
 import type { FlexSpec } from './schema.js';
 
@@ -31,30 +31,24 @@ export function flexChanges(spec: FlexSpec, actual: FlexCluster): Record<string,
 export function planFlexStep(words: ClusterWords, spec: FlexSpec, input: ClusterStepInput, flex: FlexCluster | undefined): StepPlan<InProject> {
   const { scope, facts } = input;
   const statusOf = (c: FlexCluster) => ({ ...clusterStatus(input.status as ClusterStatusFields, c, facts.now) });
-  const provisioning = { condition: { status: 'False' as const, reason: words.creating, message: `flex ${words.noun} is provisioning` }, wait: 'progress' as const };
+  const flexWords = { ...words, noun: `flex ${words.noun}` };
+  const provisioning = inProgress(flexWords, { name: spec.name, stateName: 'CREATING' })!;
   if (!flex) {
     return {
-      writes: [{ verb: 'create', request: flexRequests.create(scope.groupId, flexCreateBody(spec)), summary: `create flex ${words.noun} ${spec.name}`, alreadyExists: 'DUPLICATE_CLUSTER_NAME' }],
+      writes: [{ verb: 'create', request: flexRequests.create(scope.groupId, flexCreateBody(spec)), summary: `create ${flexWords.noun} ${spec.name}`, alreadyExists: 'DUPLICATE_CLUSTER_NAME' }],
       settle: (answers) => {
         const created = answers?.[0] as FlexCluster | undefined;
         return created ? { ...provisioning, status: statusOf(created) } : provisioning;
       },
     };
   }
-  switch (flex.stateName) {
-    case 'CREATING':
-      return { writes: [], settle: () => ({ ...provisioning, status: statusOf(flex) }) };
-    case 'UPDATING':
-    case 'REPAIRING':
-      return { writes: [], settle: () => ({ condition: { status: 'False', reason: words.updating, message: `flex ${words.noun} is updating` }, status: statusOf(flex), wait: 'progress' }) };
-    case 'DELETING':
-      return { writes: [], settle: () => ({ condition: { status: 'False', reason: words.deleting, message: `the flex ${words.noun} is being deleted in Atlas; it is created again once it is gone` }, status: statusOf(flex), wait: 'progress' }) };
-  }
+  const busy = inProgress(flexWords, flex);
+  if (busy) return { writes: [], settle: () => ({ ...busy, status: statusOf(flex) }) };
   const changes = flexChanges(spec, flex);
   if (Object.keys(changes).length === 0) return { writes: [], settle: () => ({ condition: { status: 'True' }, status: statusOf(flex) }) };
   const what = Object.keys(changes).join(', ');
   return {
-    writes: [{ verb: 'update', request: flexRequests.update(scope.groupId, spec.name, changes), summary: `update flex ${words.noun} ${spec.name}: ${what}` }],
+    writes: [{ verb: 'update', request: flexRequests.update(scope.groupId, spec.name, changes), summary: `update ${flexWords.noun} ${spec.name}: ${what}` }],
     status: statusOf(flex),
     // Tags and protection apply at once: the answer is the flex cluster as it now is.
     settle: (answers) => ({ condition: { status: 'True' }, status: statusOf((answers?.[0] as FlexCluster | undefined) ?? flex) }),

@@ -8,7 +8,7 @@ import { step, type ManagedKind } from '../../kernel/managed.js';
 import { managedController } from '../../kernel/sequence.js';
 import { projectReads } from '../atlasproject/atlas.js';
 import { API_VERSION } from '../common.js';
-import { connectToProject, goneWithProject, projectOrExternalRules, type InProject } from '../project-scope.js';
+import { connectToProjectWith, goneWithProject, projectOrExternalRules, type InProject } from '../project-scope.js';
 import { checkAccessListSpec, IP_ACCESS_LIST_READY, planActivation, planEntries, planEntriesRemoval, uncertainKeys, type AccessListScope } from './plan.js';
 import { AtlasIPAccessListSpec } from './schema.js';
 
@@ -50,10 +50,7 @@ export const atlasIPAccessListKind: ManagedKind<AtlasIPAccessListSpec, AccessLis
     const orgId = stringAt(parent.status, 'orgId');
     return { ...(Array.isArray(entries) ? { entries } : {}), ...(orgId ? { orgId } : {}) };
   },
-  connect: (facts, spec) => {
-    const link = connectToProject(facts, spec);
-    return link.ok ? { ...link, connection: { ...link.connection, scope: { ...link.connection.scope, desiredKeys: [], added: [] } } } : link;
-  },
+  connect: connectToProjectWith({ desiredKeys: [] as string[], added: [] as string[] }),
   steps: [entriesStep, activationStep],
   deletion: {
     noun: 'its access-list entries',

@@ -11,7 +11,7 @@ export interface ConnectionStrings {
 
 /**
  * An advanced cluster as Atlas sends it. The fields the reconciler reads are named; the
- * rest (replicationSpecs and the top-level settings) are compared by translation.ts field by
+ * rest (replicationSpecs and the top-level settings) are compared by model.ts field by
  * field against what the spec sets.
  */
 export interface Cluster {

@@ -53,7 +53,8 @@ export function clusterStatus(observed: ClusterStatusFields, cluster: Cluster, n
   };
 }
 
-function inProgress(words: ClusterWords, cluster: Cluster): Verdict<InProject> | undefined {
+/** Atlas is busy with the cluster: the verdict that waits, in the kind's words. */
+export function inProgress(words: ClusterWords, cluster: Cluster): Verdict<InProject> | undefined {
   switch (cluster.stateName) {
     case 'CREATING':
       return { condition: { status: 'False', reason: words.creating, message: `${words.noun} is provisioning` }, wait: 'progress' };
