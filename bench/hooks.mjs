@@ -12,8 +12,9 @@ import { cpuMs, percentile, rssMiB, startServer, startSimProcess } from './sim-p
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 200);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 4000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const bin = fileURLToPath(new URL('../bin/atlas-metacontroller.js', import.meta.url));
+const bin = process.env.BENCH_BIN ?? fileURLToPath(new URL('../bin/atlas-metacontroller.js', import.meta.url));
 const echo = fileURLToPath(new URL('./echo-server.mjs', import.meta.url));
+const floorServer = fileURLToPath(new URL('./floor-server.mjs', import.meta.url));
 const b64 = (s) => Buffer.from(s).toString('base64');
 const keys = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'keys', namespace: 'bench' }, data: { orgId: b64(DEMO_ORG.id), publicApiKey: b64(DEMO_ORG.publicKey), privateApiKey: b64(DEMO_ORG.privateKey) } };
 
@@ -38,11 +39,14 @@ async function load(pool, path, bodies, concurrency) {
 const sim = await startSimProcess(['--provision-seconds', '0']);
 // BENCH_PROFILE=dir writes a CPU profile of the hook server there.
 const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-const hooks = await startServer([...profile, bin, 'serve', '--port', '0', '--host', '127.0.0.1', '--atlas-domain', sim.url, '--log-level', 'info'], /"url":"(http:\/\/[^"]+)".*"hook server listening"/);
+const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+const hooks = await startServer([...profile, ...nodeFlags, bin, 'serve', '--port', '0', '--host', '127.0.0.1', '--atlas-domain', sim.url, '--log-level', 'info'], /"url":"(http:\/\/[^"]+)".*"hook server listening"/);
 const bare = await startServer([echo], /"url":"(http:\/\/[^"]+)"/);
+const floor = await startServer([floorServer, sim.url], /"url":"(http:\/\/[^"]+)"/);
 try {
   const hooksPool = new Pool(hooks.url, { connections: 64 });
   const barePool = new Pool(bare.url, { connections: 64 });
+  const floorPool = new Pool(floor.url, { connections: 64 });
   // Ready projects, with the status Metacontroller would send back.
   const parents = Array.from({ length: PROJECTS }, (_, i) => ({
     apiVersion: 'atlas.mongodb.com/v1', kind: 'AtlasProject', metadata: { name: `p${i}`, namespace: 'bench', uid: `u${i}`, generation: 1 },
@@ -60,10 +64,10 @@ try {
   console.log(`bench:hooks — ${ready}/${PROJECTS} Ready AtlasProjects, ${REQUESTS} requests per run, ${ROUNDS} A/B rounds, ${(await import('node:os')).cpus().length} cores`);
   const totals = {};
   let hookRequests = 0;
-  for (const concurrency of [1, 64]) {
-    const acc = { hooks: { cpu: 0, seconds: 0, p50: [], p99: [] }, bare: { cpu: 0, seconds: 0, p50: [], p99: [] } };
+  for (const concurrency of (process.env.BENCH_CONCURRENCY ?? '1,64').split(',').map(Number)) {
+    const acc = Object.fromEntries(['hooks', 'floor', 'bare'].map((name) => [name, { cpu: 0, seconds: 0, p50: [], p99: [] }]));
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [name, server, pool, path] of [['hooks', hooks, hooksPool, '/hooks/atlasproject/sync'], ['bare', bare, barePool, '/echo']]) {
+      for (const [name, server, pool, path] of [['hooks', hooks, hooksPool, '/hooks/atlasproject/sync'], ['floor', floor, floorPool, '/echo'], ['bare', bare, barePool, '/echo']]) {
         const before = cpuMs(server.child.pid);
         const r = await load(pool, path, bodies, concurrency);
         acc[name].cpu += cpuMs(server.child.pid) - before;
@@ -74,12 +78,13 @@ try {
       }
     }
     const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    for (const name of ['hooks', 'bare']) {
+    for (const name of ['hooks', 'floor', 'bare']) {
       const a = acc[name];
       totals[`${name}${concurrency}`] = a.cpu / (REQUESTS * ROUNDS);
       console.log(`  c=${String(concurrency).padStart(2)} ${name.padEnd(5)}: ${Math.round((REQUESTS * ROUNDS) / a.seconds)} req/s, p50 ${median(a.p50).toFixed(2)} ms, p99 ${median(a.p99).toFixed(2)} ms, server CPU ${(a.cpu / (REQUESTS * ROUNDS)).toFixed(3)} ms/request`);
     }
-    console.log(`  c=${String(concurrency).padStart(2)} ratio: hooks/bare CPU per request ${(totals[`hooks${concurrency}`] / totals[`bare${concurrency}`]).toFixed(2)}×`);
+    const ratio = (a, b) => (totals[`${a}${concurrency}`] / totals[`${b}${concurrency}`]).toFixed(2);
+    console.log(`  c=${String(concurrency).padStart(2)} ratio: hooks/bare CPU per request ${ratio('hooks', 'bare')}×; floor/bare ${ratio('floor', 'bare')}× (the one Atlas read alone); hooks/floor ${ratio('hooks', 'floor')}×`);
   }
   const counts = await (await fetch(`${sim.url}/__sim/requests`)).json();
   const atlasCalls = Object.values(counts).reduce((n, c) => n + c.authenticated, 0);
@@ -89,8 +94,10 @@ try {
   console.log(`  spawn → listening: hooks ${hooks.spawnMs.toFixed(0)} ms, bare ${bare.spawnMs.toFixed(0)} ms (${(hooks.spawnMs / bare.spawnMs).toFixed(2)}×)`);
   await hooksPool.close();
   await barePool.close();
+  await floorPool.close();
 } finally {
   await (profile.length ? new Promise((r) => { hooks.child.once('exit', r); hooks.child.kill('SIGINT'); }) : hooks.stop());
   await bare.stop();
+  await floor.stop();
   await sim.stop();
 }

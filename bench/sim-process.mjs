@@ -51,7 +51,8 @@ export async function startServer(args, ready) {
     child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
   });
   const spawnMs = performance.now() - started;
-  child.stdout.resume();
+  if (process.env.BENCH_SERVER_LOG) child.stdout.pipe((await import('node:fs')).createWriteStream(process.env.BENCH_SERVER_LOG + child.pid));
+  else child.stdout.resume();
   await new Promise((resolve) => setTimeout(resolve, 1000)); // settle before idle RSS
   return { child, url, spawnMs, idleRss: rssMiB(child.pid, 'VmRSS'), stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGKILL'); }) };
 }

@@ -169,6 +169,8 @@ export async function startHookServer(
     },
     'hook server listening',
   );
+  // Whoever started us waits for that line; the rest may sit in the log buffer.
+  logger.flush();
   return {
     ...server,
     url,

@@ -87,5 +87,7 @@ export async function runSimulator(argv: string[], env: NodeJS.ProcessEnv): Prom
     { url: sim.url, orgIds: simulatorOptions(values).organizations!.map((o) => o.id), provisionSeconds: values['provision-seconds'] },
     'Atlas simulator listening',
   );
+  // Whoever started us waits for that line; the rest may sit in the log buffer.
+  logger.flush();
   return sim;
 }
