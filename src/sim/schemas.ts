@@ -245,6 +245,16 @@ function processArgsPatch(version: string) {
 
 export const ProcessArgsPatch = { '2023-01-01': processArgsPatch('2023-01-01'), '2024-08-05': processArgsPatch('2024-08-05') } as const;
 
+/** …/auditLog (2023-01-01): database auditing; configurationType is Atlas's to say. */
+export const AuditLogPatch = Type.Object(
+  {
+    enabled: Type.Optional(Type.Boolean()),
+    auditFilter: Type.Optional(Type.String()),
+    auditAuthorizationSuccess: Type.Optional(Type.Boolean()),
+  },
+  strict,
+);
+
 /** …/maintenanceWindow (2023-01-01): when Atlas may restart the project's clusters. */
 export const MaintenanceWindowPatch = Type.Object(
   {

@@ -23,6 +23,8 @@ export interface ProjectRecord {
   settings: Record<string, boolean>;
   /** GET/PATCH/DELETE …/maintenanceWindow; absent: Atlas's default window. */
   maintenanceWindow?: Record<string, unknown>;
+  /** GET/PATCH …/auditLog; absent: auditing off, as a new project starts. */
+  auditing?: { enabled?: boolean; auditFilter?: string; auditAuthorizationSuccess?: boolean };
 }
 
 export interface AccessEntryRecord {

@@ -323,3 +323,54 @@ t.test('settings: set flags reach Atlas, drift is put back, the rest is left alo
   t.equal(atlasSettings().isDataExplorerEnabled, true, 'Atlas keeps what it has');
   t.equal(conditionsOf(p).Ready!.status, 'True');
 });
+
+t.test('auditing: set in Atlas, drift put back, the filter compared as JSON, Atlas errors reported; removal switches it off once', async (t) => {
+  const op = await startOperator(t, { provisionSeconds: 0 });
+  const filter = '{"atype": "authenticate", "param.db": "admin"}';
+  const p = project({ auditing: { enabled: true, auditFilter: filter } });
+  await op.sync('atlasproject', p, [credentials]);
+  const atlasAuditing = () => op.sim.control.store.projects.get(p.status.id)!.auditing;
+  t.match(conditionsOf(p).AuditingReady, { status: 'True' });
+  t.equal(conditionsOf(p).Ready!.status, 'True');
+  t.same(atlasAuditing(), { enabled: true, auditAuthorizationSuccess: false, auditFilter: filter }, 'auditAuthorizationSuccess left out is false, as in the official operator');
+
+  op.sim.control.clearRequestCounts();
+  const steady = await op.sync('atlasproject', p, [credentials]);
+  t.equal(op.writes(), 0, 'in step: nothing written');
+  t.same(Object.keys(op.sim.control.requestCounts()).sort(), ['GET /api/atlas/v2/groups/:groupId/accessList', 'GET /api/atlas/v2/groups/:groupId/auditLog'], 'one read per feature the spec sets');
+  t.equal((await op.sync('atlasproject', p, [credentials])).text, steady.text, 'byte-identical answers');
+
+  atlasAuditing()!.auditFilter = '{"param.db":"admin","atype":"authenticate"}';
+  await op.sync('atlasproject', p, [credentials]);
+  t.equal(op.writes(), 0, 'the same filter written differently is no drift');
+
+  atlasAuditing()!.enabled = false;
+  await op.sync('atlasproject', p, [credentials]);
+  t.equal(atlasAuditing()!.enabled, true, 'switched off in Atlas, put back');
+
+  op.sim.control.injectFault({ route: '/api/atlas/v2/groups/:groupId/auditLog', method: 'PATCH', kind: 'error', status: 500, errorCode: 'UNEXPECTED_ERROR', count: 5 });
+  atlasAuditing()!.enabled = false;
+  const failed = await op.sync('atlasproject', p, [credentials]);
+  t.match(conditionsOf(p).AuditingReady, { status: 'False', reason: 'ProjectAuditingReady', message: /PATCH .*\/auditLog: 500/ });
+  t.equal(conditionsOf(p).Ready!.status, 'False');
+  t.equal(failed.resyncAfterSeconds, 30);
+  op.sim.control.clearFaults();
+
+  p.spec.auditing.auditFilter = 'atype=authenticate';
+  p.metadata.generation = 2;
+  await op.sync('atlasproject', p, [credentials]);
+  t.match(conditionsOf(p).ValidationSucceeded, { status: 'False', reason: 'ProjectSpecInvalid', message: /^spec\.auditing\.auditFilter: not a JSON document/ });
+
+  delete p.spec.auditing;
+  p.metadata.generation = 3;
+  op.sim.control.clearRequestCounts();
+  await op.sync('atlasproject', p, [credentials]);
+  t.notOk(conditionsOf(p).AuditingReady, 'without spec.auditing the condition goes');
+  t.equal(atlasAuditing()!.enabled, false, 'auditing this object had set is switched off, as the official operator does');
+  t.equal(conditionsOf(p).Ready!.status, 'True');
+  op.sim.control.clearRequestCounts();
+  atlasAuditing()!.enabled = true;
+  await op.sync('atlasproject', p, [credentials]);
+  t.notOk(op.sim.control.requestCounts()['GET /api/atlas/v2/groups/:groupId/auditLog'], 'after that, auditing is neither read nor touched');
+  t.equal(atlasAuditing()!.enabled, true);
+});

@@ -58,8 +58,13 @@ t.test('the official maintenance-window sample: Ready, the window set in Atlas a
   p.metadata.generation = 3;
   await op.sync('atlasproject', p, [keys]);
   t.notOk(conditionsOf(p).FieldsManaged, 'the condition goes with the fields');
-  t.notOk(conditionsOf(p).MaintenanceWindowReady, 'no window in the spec: no condition, and Atlas is left as it is');
-  t.same(stored(), { dayOfWeek: 3, hourOfDay: 5, autoDeferOnceEnabled: true });
+  t.notOk(conditionsOf(p).MaintenanceWindowReady, 'no window in the spec: no condition');
+  t.equal(stored(), undefined, "the window this object set is reset to Atlas's default, as the official operator does");
   t.equal(conditionsOf(p).Ready!.status, 'True');
+  const afterReset = op.writes();
+  op.sim.control.store.projects.get(p.status.id)!.maintenanceWindow = { dayOfWeek: 6 };
+  await op.sync('atlasproject', p, [keys]);
+  t.equal(op.writes(), afterReset, 'once reset, a window set in Atlas later is left alone');
+  t.same(stored(), { dayOfWeek: 6 });
 });
 

@@ -1,7 +1,7 @@
 /** AtlasProject's pure plans: what each step writes and reports, without Atlas. */
 import t from 'tap';
 import { AtlasApiError } from '../../src/atlas/errors.js';
-import { checkProjectSpec, dependents, planAccessListStep, planActivation, planProject, planProjectRemoval, planSettings, PLANNED_ID, type ProjectScope } from '../../src/kinds/atlasproject/plan.js';
+import { checkProjectSpec, dependents, planAccessListStep, planActivation, planAuditing, planMaintenanceWindow, planProject, planProjectRemoval, planSettings, PLANNED_ID, type ProjectScope } from '../../src/kinds/atlasproject/plan.js';
 import type { AtlasProjectSpec } from '../../src/kinds/atlasproject/schema.js';
 import { condition, facts, input, NOW, removal } from '../helpers/facts.js';
 
@@ -92,6 +92,31 @@ t.test('settings: only the flags the spec sets, and only those that differ, in o
   t.same(plan.settle([]), { condition: { status: 'True' } });
   t.same(planSettings(input(f, spec({ settings: { isSchemaAdvisorEnabled: true } }), scope()), current).writes, [], 'in step: no write');
   t.same(planSettings(input(f, spec(), scope()), undefined).settle([]), { condition: { status: 'Absent' } });
+});
+
+t.test('auditing: booleans left out are false, the filter compared as JSON; removed, switched off only where this object managed it', async (t) => {
+  const f = facts({});
+  const on = spec({ auditing: { enabled: true, auditFilter: '{"atype":"authenticate"}' } });
+  const plan = planAuditing(input(f, on, scope()), { enabled: false, auditAuthorizationSuccess: false, configurationType: 'NONE' });
+  t.match(plan.writes, [{ verb: 'update', request: { method: 'PATCH', path: '/api/atlas/v2/groups/g1/auditLog', body: { enabled: true, auditAuthorizationSuccess: false, auditFilter: '{"atype":"authenticate"}' } }, summary: 'set auditing enabled=true, auditFilter' }]);
+  t.same(plan.settle([]), { condition: { status: 'True' } });
+  t.same(planAuditing(input(f, on, scope()), { enabled: true, auditFilter: '{ "atype": "authenticate" }', configurationType: 'FILTER_JSON' }).writes, [], 'the same document, spaced differently: no write');
+  t.equal(planAuditing(input(f, on, scope()), { enabled: true, auditFilter: '{"atype":"authCheck"}' }).writes.length, 1, 'another filter is drift');
+  const never = planAuditing(input(f, spec(), scope()), undefined);
+  t.same([never.writes, never.settle([])], [[], { condition: { status: 'Absent' } }], 'never managed: nothing');
+  const managed = facts({}, { conditions: [condition('AuditingReady', 'True')] });
+  const removed = planAuditing(input(managed, spec(), scope()), { enabled: true, auditAuthorizationSuccess: true });
+  t.match(removed.writes, [{ request: { method: 'PATCH', body: { enabled: false } }, summary: 'switch auditing off (spec.auditing was removed)' }]);
+  t.same(removed.settle([]), { condition: { status: 'Absent' } });
+  t.same(planAuditing(input(managed, spec(), scope()), { enabled: false }).writes, [], 'already off: no write');
+});
+
+t.test('maintenance window: removed from the spec, reset once where this object managed it', async (t) => {
+  t.same(planMaintenanceWindow(input(facts({}), spec(), scope()), undefined).writes, [], 'never managed: Atlas left alone');
+  const managed = facts({}, { conditions: [condition('MaintenanceWindowReady', 'True')] });
+  const reset = planMaintenanceWindow(input(managed, spec(), scope()), undefined);
+  t.match(reset.writes, [{ verb: 'delete', request: { method: 'DELETE', path: '/api/atlas/v2/groups/g1/maintenanceWindow' } }]);
+  t.same(reset.settle([]), { condition: { status: 'Absent' } });
 });
 
 t.test('create-time fields go into the create only', async (t) => {

@@ -72,6 +72,11 @@ t.test('simulator responses validate against spec.yaml', { skip: skipWithoutSpec
   await call('GET', `/api/atlas/v2/groups/${id}/maintenanceWindow`, '2023-01-01');
   await call('PATCH', `/api/atlas/v2/groups/${id}/maintenanceWindow`, '2023-01-01', { dayOfWeek: 9 });
   await ignore(http.call({ method: 'DELETE', path: `/api/atlas/v2/groups/${id}/maintenanceWindow`, route: '', version: '2023-01-01' }, { credentials: demoKey }));
+  // Auditing
+  await call('GET', `/api/atlas/v2/groups/${id}/auditLog`, '2023-01-01');
+  await call('PATCH', `/api/atlas/v2/groups/${id}/auditLog`, '2023-01-01', { enabled: true, auditFilter: '{"atype":"authenticate"}', auditAuthorizationSuccess: false });
+  await call('GET', `/api/atlas/v2/groups/${id}/auditLog`, '2023-01-01');
+  await call('PATCH', `/api/atlas/v2/groups/${id}/auditLog`, '2023-01-01', { auditFilter: 'not json' });
   // Access list
   await atlas.accessList.add(id, [{ ipAddress: '192.0.2.15', comment: 'app' }, { cidrBlock: '203.0.113.0/24' }]);
   await ignore(atlas.accessList.add(id, [{ ipAddress: '192.0.2.1dfdfd5' }]));

@@ -69,6 +69,22 @@ export const maintenanceWindowRequests = {
   get: (groupId: string) => atlasRequest('GET', '/groups/{groupId}/maintenanceWindow', [groupId], VERSION),
   /** PATCH to the desired window: repeating it is harmless. */
   update: (groupId: string, body: MaintenanceWindow) => atlasRequest('PATCH', '/groups/{groupId}/maintenanceWindow', [groupId], VERSION, { body, idempotent: true }),
+  /** Back to Atlas's default window. */
+  reset: (groupId: string) => atlasRequest('DELETE', '/groups/{groupId}/maintenanceWindow', [groupId], VERSION),
+};
+
+export interface Auditing {
+  enabled?: boolean;
+  auditFilter?: string;
+  auditAuthorizationSuccess?: boolean;
+  /** Read-only: how the filter was written (NONE, FILTER_BUILDER, FILTER_JSON). */
+  configurationType?: string;
+}
+
+export const auditingRequests = {
+  get: (groupId: string) => atlasRequest('GET', '/groups/{groupId}/auditLog', [groupId], VERSION),
+  /** PATCH to the desired configuration: repeating it is harmless. */
+  update: (groupId: string, body: Auditing) => atlasRequest('PATCH', '/groups/{groupId}/auditLog', [groupId], VERSION, { body, idempotent: true }),
 };
 
 export const projectReads = {
@@ -81,6 +97,7 @@ export const projectReads = {
   accessList: (atlas: AtlasClient, groupId: string) => atlas.all<AccessListEntry>(accessListRequests.list(groupId)),
   settings: (atlas: AtlasClient, groupId: string) => atlas.send<Settings>(settingsRequests.get(groupId)),
   maintenanceWindow: (atlas: AtlasClient, groupId: string) => atlas.send<MaintenanceWindow>(maintenanceWindowRequests.get(groupId)),
+  auditing: (atlas: AtlasClient, groupId: string) => atlas.send<Auditing>(auditingRequests.get(groupId)),
   accessListStatus: async (atlas: AtlasClient, groupId: string, entry: string) =>
     (await atlas.send<{ STATUS: AccessListStatus }>(accessListRequests.status(groupId, entry))).STATUS,
 };

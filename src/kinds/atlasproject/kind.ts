@@ -17,11 +17,13 @@ import { projectReads } from './atlas.js';
 import {
   checkProjectSpec,
   dependents,
+  managedBefore,
   planAccessListStep,
   planActivation,
   planProject,
   planProjectRemoval,
   planMaintenanceWindow,
+  planAuditing,
   planSettings,
   PLANNED_ID,
   PROJECT_CONDITIONS,
@@ -103,9 +105,20 @@ const maintenanceWindowStep = step({
   condition: PROJECT_CONDITIONS.maintenanceWindow,
   // The official operator's reason for a window it could not set.
   reasons: { create: 'ProjectWindowNotCreatedInAtlas', update: 'ProjectWindowNotCreatedInAtlas', delete: 'projectWindowNotDeletedInAtlas' },
-  // One read, and only when the spec sets a window.
+  // One read, and only when the spec sets a window (a removed one is reset without reading).
   observe: async ({ spec, scope }, atlas) => (spec.maintenanceWindow && scope.groupId !== PLANNED_ID ? projectReads.maintenanceWindow(atlas, scope.groupId) : undefined),
   plan: planMaintenanceWindow,
+});
+
+const auditingStep = step({
+  name: 'auditing',
+  condition: PROJECT_CONDITIONS.auditing,
+  // The official operator's reason for every failure of this step.
+  reasons: { create: 'ProjectAuditingReady', update: 'ProjectAuditingReady', delete: 'ProjectAuditingReady' },
+  // One read while the spec sets auditing, and once more after it is removed.
+  observe: async (input, atlas) =>
+    (input.spec.auditing || managedBefore(input, PROJECT_CONDITIONS.auditing)) && input.scope.groupId !== PLANNED_ID ? projectReads.auditing(atlas, input.scope.groupId) : undefined,
+  plan: planAuditing,
 });
 
 const accessListStep = step({
@@ -147,7 +160,7 @@ export const atlasProjectKind: ManagedKind<AtlasProjectSpec, ProjectScope> = {
   specSchema: AtlasProjectSpec,
   observedStatus,
   connect,
-  steps: [projectStep, settingsStep, maintenanceWindowStep, accessListStep, activationStep],
+  steps: [projectStep, settingsStep, maintenanceWindowStep, auditingStep, accessListStep, activationStep],
   deletion: {
     noun: 'the Atlas project',
     // Clusters and users find their credentials through this object: gone first, they could never be finalized.

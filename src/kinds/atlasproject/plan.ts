@@ -12,7 +12,7 @@ import { ACCESS_NOT_CONFIGURED } from '../../kernel/identity.js';
 import type { AtlasWrite, Facts, RemovalInput, RemovalPlan, StepInput, StepPlan, Validation } from '../../kernel/managed.js';
 import { API_VERSION } from '../common.js';
 import { accessListKey, planAccessList } from './access-list.js';
-import { accessListRequests, maintenanceWindowRequests, projectRequests, settingsRequests, type AccessListEntry, type AccessListStatus, type MaintenanceWindow, type Project, type Settings } from './atlas.js';
+import { accessListRequests, auditingRequests, maintenanceWindowRequests, projectRequests, settingsRequests, type AccessListEntry, type AccessListStatus, type Auditing, type MaintenanceWindow, type Project, type Settings } from './atlas.js';
 import type { Cluster } from '../clusters/atlas.js';
 import { AtlasProjectSpec, ONE_ADDRESS_MESSAGE } from './schema.js';
 import { schemaProblem } from '../../kernel/validation.js';
@@ -21,6 +21,7 @@ export const PROJECT_CONDITIONS = {
   project: 'ProjectReady',
   settings: 'ProjectSettingsReady',
   maintenanceWindow: 'MaintenanceWindowReady',
+  auditing: 'AuditingReady',
   accessList: 'IPAccessListReady',
 } as const;
 
@@ -55,6 +56,10 @@ export function checkProjectSpec(facts: Facts): Validation<AtlasProjectSpec> {
     if (entry.deleteAfterDate !== undefined && Number.isNaN(Date.parse(entry.deleteAfterDate))) {
       return { ok: false, reason: 'ProjectIPAccessListInvalid', message: `spec.projectIpAccessList[${i}].deleteAfterDate: "${entry.deleteAfterDate}" is not an ISO-8601 date` };
     }
+  }
+  const filter = valid.auditing?.auditFilter;
+  if (filter !== undefined && !isJsonDocument(filter)) {
+    return { ok: false, reason: 'ProjectSpecInvalid', message: 'spec.auditing.auditFilter: not a JSON document (write the filter as JSON, e.g. {"atype": "authenticate"})' };
   }
   const window = valid.maintenanceWindow;
   if (window && window.hourOfDay !== undefined && window.dayOfWeek === undefined) {
@@ -136,13 +141,28 @@ export function accessListsOfOthers(facts: Facts): string[] {
 }
 
 /**
+ * Whether this object managed a feature before: its condition is in the status the request
+ * carried. A feature removed from the spec is then put back to Atlas's default once, as the
+ * official operator does; one this object never managed is never read or touched.
+ */
+export function managedBefore(input: ProjectInput, condition: string): boolean {
+  return input.facts.observed(condition) !== undefined;
+}
+
+/**
  * The maintenance window the spec sets: day, hour and auto-defer, each only when set.
- * Without spec.maintenanceWindow nothing is read or written and the condition goes. The
- * one-shot actions (startASAP, defer) are not taken on every sync; FieldsManaged names them.
+ * Removed from the spec, the window is reset to Atlas's default once and the condition goes.
+ * The one-shot actions (startASAP, defer) are not taken on every sync; FieldsManaged names them.
  */
 export function planMaintenanceWindow(input: ProjectInput, current: MaintenanceWindow | undefined): StepPlan<ProjectScope> {
   const window = input.spec.maintenanceWindow;
-  if (!window) return { writes: [], settle: () => ({ condition: { status: 'Absent' } }) };
+  if (!window) {
+    if (!managedBefore(input, PROJECT_CONDITIONS.maintenanceWindow)) return { writes: [], settle: () => ({ condition: { status: 'Absent' } }) };
+    return {
+      writes: [{ verb: 'delete', request: maintenanceWindowRequests.reset(input.scope.groupId), summary: "reset the maintenance window to Atlas's default (spec.maintenanceWindow was removed)" }],
+      settle: () => ({ condition: { status: 'Absent' } }),
+    };
+  }
   const wanted: MaintenanceWindow = {
     ...(window.dayOfWeek !== undefined ? { dayOfWeek: window.dayOfWeek } : {}),
     ...(window.hourOfDay !== undefined ? { hourOfDay: window.hourOfDay } : {}),
@@ -155,6 +175,50 @@ export function planMaintenanceWindow(input: ProjectInput, current: MaintenanceW
     writes: [{ verb: 'update', request: maintenanceWindowRequests.update(input.scope.groupId, differing), summary: `set the maintenance window ${names.map((n) => `${n}=${differing[n]}`).join(', ')}` }],
     settle: () => ({ condition: { status: 'True' } }),
   };
+}
+
+function isJsonDocument(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+/** Filters are compared as JSON: Atlas may space or order a document differently than it was written. */
+function sameFilter(atlas: string | undefined, wanted: string): boolean {
+  if (atlas === wanted) return true;
+  if (atlas === undefined || !isJsonDocument(atlas)) return false;
+  return canonicalJson(JSON.parse(atlas)) === canonicalJson(JSON.parse(wanted));
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Database auditing as the spec sets it: `enabled` and `auditAuthorizationSuccess` (false
+ * when left out, as in the official operator) and the filter when given. Removed from the
+ * spec, auditing is switched off once and the condition goes, as the official operator does.
+ */
+export function planAuditing(input: ProjectInput, current: Auditing | undefined): StepPlan<ProjectScope> {
+  const auditing = input.spec.auditing;
+  if (!auditing && !managedBefore(input, PROJECT_CONDITIONS.auditing)) return { writes: [], settle: () => ({ condition: { status: 'Absent' } }) };
+  const done = { condition: auditing ? ({ status: 'True' } as const) : ({ status: 'Absent' } as const) };
+  const wanted: Auditing = auditing
+    ? { enabled: auditing.enabled ?? false, auditAuthorizationSuccess: auditing.auditAuthorizationSuccess ?? false, ...(auditing.auditFilter !== undefined ? { auditFilter: auditing.auditFilter } : {}) }
+    : { enabled: false };
+  const differing = Object.entries(wanted)
+    .filter(([name, value]) => (name === 'auditFilter' ? !sameFilter(current?.auditFilter, value as string) : (current?.[name as keyof Auditing] ?? false) !== value))
+    .map(([name]) => name);
+  if (differing.length === 0) return { writes: [], settle: () => done };
+  const summary = auditing ? `set auditing ${differing.map((n) => (n === 'auditFilter' ? 'auditFilter' : `${n}=${String(wanted[n as keyof Auditing])}`)).join(', ')}` : 'switch auditing off (spec.auditing was removed)';
+  return { writes: [{ verb: 'update', request: auditingRequests.update(input.scope.groupId, wanted), summary }], settle: () => done };
 }
 
 export function planAccessListStep(input: ProjectInput, current: AccessListEntry[]): StepPlan<ProjectScope> {

@@ -58,6 +58,13 @@ export const AtlasProjectSpec = Type.Object({
       defer: Type.Optional(kept(Type.Boolean())),
     }),
   ),
+  auditing: Type.Optional(
+    Type.Object({
+      enabled: Type.Optional(Type.Boolean({ description: 'Database auditing on for the project (false when left out).' })),
+      auditFilter: Type.Optional(Type.String({ description: 'The audit filter, a JSON document; compared with Atlas as JSON.' })),
+      auditAuthorizationSuccess: Type.Optional(Type.Boolean({ description: 'Also record successful authorization checks (authCheck events); slows clusters down.' })),
+    }),
+  ),
   // Create-time only, as in the official operator: Atlas takes them when the project is made.
   withDefaultAlertsSettings: Type.Optional(Type.Boolean({ default: true, description: "Create the project with Atlas's default alerts (only when it is created)." })),
   regionUsageRestrictions: Type.Optional(

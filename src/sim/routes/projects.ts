@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { atlasDate } from '../clock.js';
 import { baseUrl, ownedProject, paginate, principal, send, type SimContext } from '../context.js';
 import { atlasErrors } from '../errors.js';
-import { GroupCreate, GroupSettings, GroupUpdate, MaintenanceWindowPatch, PROJECT_NAME, PROJECT_SETTINGS, validateBody } from '../schemas.js';
+import { AuditLogPatch, GroupCreate, GroupSettings, GroupUpdate, MaintenanceWindowPatch, PROJECT_NAME, PROJECT_SETTINGS, validateBody } from '../schemas.js';
 import type { ProjectRecord, Tag } from '../store.js';
 
 const V = { config: { versions: ['2023-01-01'] } } as const;
@@ -114,6 +114,20 @@ export function projectRoutes(ctx: SimContext): FastifyPluginAsync {
       return send(reply, 204, undefined);
     });
 
+    const AUDIT_LOG = '/api/atlas/v2/groups/:groupId/auditLog';
+    const auditLog = (project: ProjectRecord) => {
+      const { enabled = false, auditAuthorizationSuccess = false, auditFilter } = project.auditing ?? {};
+      return { auditAuthorizationSuccess, ...(auditFilter !== undefined ? { auditFilter } : {}), configurationType: auditFilter !== undefined ? 'FILTER_JSON' : 'NONE', enabled };
+    };
+    app.get<{ Params: { groupId: string } }>(AUDIT_LOG, V, async (request, reply) => send(reply, 200, auditLog(ownedProject(ctx, request, request.params.groupId))));
+    app.patch<{ Params: { groupId: string } }>(AUDIT_LOG, V, async (request, reply) => {
+      const project = ownedProject(ctx, request, request.params.groupId);
+      const body = validateBody<NonNullable<ProjectRecord['auditing']>>(AuditLogPatch, request.body ?? {});
+      if (body.auditFilter !== undefined && !isJsonDocument(body.auditFilter)) throw atlasErrors.invalidAttribute('auditFilter');
+      project.auditing = { ...project.auditing, ...body };
+      return send(reply, 200, auditLog(project));
+    });
+
     app.get<{ Params: { groupId: string } }>('/api/atlas/v2/groups/:groupId/settings', V, async (request, reply) =>
       send(reply, 200, { ...ownedProject(ctx, request, request.params.groupId).settings }),
     );
@@ -134,4 +148,13 @@ export function projectRoutes(ctx: SimContext): FastifyPluginAsync {
       return send(reply, 202, {});
     });
   };
+}
+
+function isJsonDocument(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
 }
