@@ -30,6 +30,22 @@ export const ResourceRefNamespaced = Type.Object({
 export type ResourceRefNamespaced = Static<typeof ResourceRefNamespaced>;
 
 
+/** The official CEL rules of every kind that takes a projectRef or an externalProjectRef with its connectionSecret. */
+export const PROJECT_REFERENCE_RULES = [
+  { rule: '(has(self.externalProjectRef) && !has(self.projectRef)) || (!has(self.externalProjectRef) && has(self.projectRef))', message: 'must define only one project reference through externalProjectRef or projectRef' },
+  { rule: '(has(self.externalProjectRef) && has(self.connectionSecret)) || !has(self.externalProjectRef)', message: 'must define a local connection secret when referencing an external project' },
+];
+
+/** The same rules in the hooks, for objects that got past an older CRD: the problem, naming the field. */
+export function projectReferenceProblem(spec: { projectRef?: unknown; externalProjectRef?: unknown; connectionSecret?: unknown }): string | undefined {
+  if (!spec.projectRef && !spec.externalProjectRef) return 'spec.projectRef or spec.externalProjectRef is required';
+  if (spec.externalProjectRef && !spec.connectionSecret) return 'spec.connectionSecret is required with spec.externalProjectRef';
+  return undefined;
+}
+
+/** With externalProjectRef: where the project's organization goes on record. */
+export const ExternalProjectOrg = Type.Optional(Type.String({ description: 'With externalProjectRef: the organization the project was first seen in; credentials of another are refused.' }));
+
 /** A CEL rule carried into the CRD, checked by the API server. */
 export function cel(rule: string, message: string): { 'x-kubernetes-validations': Array<{ rule: string; message: string }> } {
   return { 'x-kubernetes-validations': [{ rule, message }] };

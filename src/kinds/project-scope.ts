@@ -128,6 +128,14 @@ export const connectToProject: Connect<unknown, InProject> = (facts: Facts, spec
   return { ok: true, connection: { credentials: creds.credentials, secret, scope: { groupId, orgId: recordedOrgId ?? creds.credentials.orgId, projectName: '' } } };
 };
 
+/**
+ * With an externalProjectRef, the organization to keep in status.orgId: the first answer
+ * records it, and connectToProject refuses credentials of any other from then on.
+ */
+export function orgOnRecord(spec: { externalProjectRef?: unknown }, scope: InProject): { orgId?: string } {
+  return spec.externalProjectRef ? { orgId: scope.orgId } : {};
+}
+
 /** connectToProject, with the kind's own scope fields in their starting state. */
 export function connectToProjectWith<Extra extends object>(start: Extra): Connect<unknown, InProject & Extra> {
   return (facts, spec) => {

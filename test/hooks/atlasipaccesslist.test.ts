@@ -1,6 +1,7 @@
 /** AtlasIPAccessList through real HTTP against the simulator: it owns its entries and only those. */
 import t, { type Test } from 'tap';
 import { relatedFor } from '../../src/demo/objects.js';
+import { DEMO_ORG } from '../../src/sim/server.js';
 import { conditionsOf, demoCredentials, secret, startOperator, type Obj } from '../helpers/operator.js';
 
 const LABEL = { 'atlas.mongodb.com/type': 'credentials' };
@@ -97,4 +98,20 @@ t.test('the project waits for its AtlasIPAccessLists before it is deleted', asyn
   const answer = await finalize('atlasproject', p);
   t.equal(answer.finalized, false);
   t.match(conditionsOf(p).ProjectReady!.message, /AtlasIPAccessList team-a\/app-list/);
+});
+
+t.test('with externalProjectRef: the organization goes on record, and another organization\'s key neither writes nor finalizes', async (t) => {
+  const { op, p } = await world(t);
+  const keys = secret('team-a', 'atlas-keys', demoCredentials, LABEL);
+  const l = list([{ cidrBlock: '203.0.113.0/24' }], 'external-list');
+  l.spec = { externalProjectRef: { id: p.status.id }, connectionSecret: { name: 'atlas-keys' }, entries: l.spec.entries };
+  await op.sync('atlasipaccesslist', l, [keys]);
+  t.equal(l.status.orgId, DEMO_ORG.id, 'the organization is on record');
+  const theirs = secret('team-a', 'atlas-keys', { orgId: '0123456789abcdef01234567', publicApiKey: 'other', privateApiKey: 'other' }, LABEL);
+  const writes = op.writes();
+  const held = await op.finalize('atlasipaccesslist', l, [theirs]);
+  t.equal(held.finalized, false, 'not finalized with the wrong key');
+  t.match(conditionsOf(l).IPAccessListReady, { status: 'False', reason: 'AtlasFinalizerNotRemoved', message: new RegExp(`are for organization 0123456789abcdef01234567, but the Atlas project ${p.status.id} is in organization ${DEMO_ORG.id}`) });
+  t.equal(op.writes(), writes, 'nothing written with it');
+  t.ok(op.sim.control.state().projects[0]!.accessList.some((e) => e.cidrBlock === '203.0.113.0/24'), 'the entry is still there');
 });

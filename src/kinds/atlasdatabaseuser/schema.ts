@@ -3,7 +3,7 @@
  * atlas-operator.md §1.4, with v0.8's optional passwordSecretRef and x509Type).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { CommonStatus, READY_COLUMN, ResourceRef, ResourceRefNamespaced } from '../common.js';
+import { CommonStatus, ExternalProjectOrg, PROJECT_REFERENCE_RULES, READY_COLUMN, ResourceRef, ResourceRefNamespaced } from '../common.js';
 
 const NONE_OR = (values: string[], description: string) => Type.Optional(Type.String({ default: 'NONE', enum: ['NONE', ...values], description }));
 
@@ -37,8 +37,7 @@ export const AtlasDatabaseUserSpec = Type.Object(
         rule: "has(self.passwordSecretRef) || (has(self.x509Type) && self.x509Type != 'NONE') || (has(self.oidcAuthType) && self.oidcAuthType != 'NONE') || (has(self.awsIamType) && self.awsIamType != 'NONE')",
         message: 'spec.passwordSecretRef is required unless x509Type, oidcAuthType or awsIamType is set',
       },
-      { rule: '(has(self.externalProjectRef) && !has(self.projectRef)) || (!has(self.externalProjectRef) && has(self.projectRef))', message: 'must define only one project reference through externalProjectRef or projectRef' },
-      { rule: '(has(self.externalProjectRef) && has(self.connectionSecret)) || !has(self.externalProjectRef)', message: 'must define a local connection secret when referencing an external project' },
+      ...PROJECT_REFERENCE_RULES,
     ],
   },
 );
@@ -48,7 +47,7 @@ export const AtlasDatabaseUserStatus = Type.Object({
   ...CommonStatus,
   passwordVersion: Type.Optional(Type.String({ description: 'resourceVersion of the password Secret last sent to Atlas.' })),
   name: Type.Optional(Type.String({ description: 'The username last applied in Atlas.' })),
-  orgId: Type.Optional(Type.String({ description: 'With externalProjectRef: the organization the project was first seen in; credentials of another are refused.' })),
+  orgId: ExternalProjectOrg,
 });
 export type AtlasDatabaseUserStatus = Static<typeof AtlasDatabaseUserStatus>;
 

@@ -6,7 +6,7 @@
  * FieldsManaged, never acted on.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { cel, ClusterStatusFields, CommonStatus, ComputeAutoScaling, kept, READY_COLUMN, ResourceRef, ResourceRefNamespaced, Tags } from '../common.js';
+import { cel, ClusterStatusFields, CommonStatus, ComputeAutoScaling, ExternalProjectOrg, kept, PROJECT_REFERENCE_RULES, READY_COLUMN, ResourceRef, ResourceRefNamespaced, Tags } from '../common.js';
 
 const Int64 = Type.Integer({ format: 'int64' });
 const Volume = Type.String({ enum: ['STANDARD', 'PROVISIONED'] });
@@ -178,8 +178,7 @@ export const AtlasDeploymentSpec = Type.Object(
   },
   {
     'x-kubernetes-validations': [
-      { rule: '(has(self.externalProjectRef) && !has(self.projectRef)) || (!has(self.externalProjectRef) && has(self.projectRef))', message: 'must define only one project reference through externalProjectRef or projectRef' },
-      { rule: '(has(self.externalProjectRef) && has(self.connectionSecret)) || !has(self.externalProjectRef)', message: 'must define a local connection secret when referencing an external project' },
+      ...PROJECT_REFERENCE_RULES,
       { rule: '!has(self.serverlessSpec) || (oldSelf.hasValue() && oldSelf.value().serverlessSpec != null)', message: 'serverlessSpec cannot be added - serverless instances are deprecated', fieldPath: '.serverlessSpec', optionalOldSelf: true },
     ],
   },
@@ -202,7 +201,7 @@ export const AtlasDeploymentStatus = Type.Object({
   mongoDBVersion: ClusterStatusFields.mongoDBVersion,
   connectionStrings: Type.Optional(Type.Object({ ...ClusterStatusFields.connectionStrings, privateEndpoint: Type.Optional(Type.Array(PrivateEndpointStrings)) })),
   mongoURIUpdated: ClusterStatusFields.mongoURIUpdated,
-  orgId: Type.Optional(Type.String({ description: 'With externalProjectRef: the organization the project was first seen in; credentials of another are refused.' })),
+  orgId: ExternalProjectOrg,
   replicaSets: Type.Optional(Type.Array(Type.Object({ id: Type.String(), zoneName: Type.Optional(Type.String()) }))),
   serverlessPrivateEndpoints: Type.Optional(
     Type.Array(

@@ -6,9 +6,10 @@
 import { NOT_FOUND } from '../../atlas/errors.js';
 import type { AtlasWrite, Facts, RemovalInput, RemovalPlan, StepInput, StepPlan, Validation } from '../../kernel/managed.js';
 import { schemaProblem } from '../../kernel/validation.js';
+import { projectReferenceProblem } from '../common.js';
 import { accessListKey, planAccessList } from '../atlasproject/access-list.js';
 import { accessListRequests, type AccessListEntry, type AccessListStatus } from '../atlasproject/atlas.js';
-import type { InProject } from '../project-scope.js';
+import { orgOnRecord, type InProject } from '../project-scope.js';
 import { AtlasIPAccessListSpec } from './schema.js';
 
 export const IP_ACCESS_LIST_READY = 'IPAccessListReady';
@@ -22,8 +23,8 @@ export function checkAccessListSpec(facts: Facts): Validation<AtlasIPAccessListS
   const problem = schemaProblem(AtlasIPAccessListSpec, facts.parent.spec);
   if (problem) return invalid(problem);
   const spec = facts.parent.spec as AtlasIPAccessListSpec;
-  if (!spec.projectRef && !spec.externalProjectRef) return invalid('spec.projectRef or spec.externalProjectRef is required');
-  if (spec.externalProjectRef && !spec.connectionSecret) return invalid('spec.connectionSecret is required with spec.externalProjectRef');
+  const reference = projectReferenceProblem(spec);
+  if (reference) return invalid(reference);
   for (const [i, entry] of spec.entries.entries()) {
     const addresses = [entry.ipAddress, entry.cidrBlock, entry.awsSecurityGroup].filter((a) => a !== undefined).length;
     if (addresses !== 1) return invalid(`spec.entries[${i}]: exactly one of ipAddress, cidrBlock or awsSecurityGroup is required`);
@@ -47,7 +48,7 @@ export function planEntries(input: Input, current: AccessListEntry[]): StepPlan<
     ...(add.length > 0 ? [{ verb: 'update' as const, request: accessListRequests.add(scope.groupId, add), summary: `add or update access-list entries ${add.map(accessListKey).join(', ')}` }] : []),
     ...remove.map((key) => ({ verb: 'delete' as const, request: accessListRequests.delete(scope.groupId, key), summary: `remove access-list entry ${key}`, alreadyDone: NOT_FOUND.accessListEntry })),
   ];
-  return { writes, settle: () => ({ condition: { status: 'True' }, scope: { desiredKeys, added } }) };
+  return { writes, status: orgOnRecord(spec, scope), settle: () => ({ condition: { status: 'True' }, scope: { desiredKeys, added } }) };
 }
 
 /** The entries whose state must be read: new ones, and those not seen ACTIVE last time. */

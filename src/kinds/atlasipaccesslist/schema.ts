@@ -4,7 +4,7 @@
  * AtlasProject leaves them be).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { CommonStatus, READY_COLUMN, ResourceRef, ResourceRefNamespaced } from '../common.js';
+import { CommonStatus, ExternalProjectOrg, PROJECT_REFERENCE_RULES, READY_COLUMN, ResourceRef, ResourceRefNamespaced } from '../common.js';
 
 export const AccessEntry = Type.Object(
   {
@@ -35,8 +35,7 @@ export const AtlasIPAccessListSpec = Type.Object(
   },
   {
     'x-kubernetes-validations': [
-      { rule: '(has(self.externalProjectRef) && !has(self.projectRef)) || (!has(self.externalProjectRef) && has(self.projectRef))', message: 'must define only one project reference through externalProjectRef or projectRef' },
-      { rule: '(has(self.externalProjectRef) && has(self.connectionSecret)) || !has(self.externalProjectRef)', message: 'must define a local connection secret when referencing an external project' },
+      ...PROJECT_REFERENCE_RULES,
     ],
   },
 );
@@ -45,7 +44,7 @@ export type AtlasIPAccessListSpec = Static<typeof AtlasIPAccessListSpec>;
 export const AtlasIPAccessListStatus = Type.Object({
   ...CommonStatus,
   entries: Type.Optional(Type.Array(Type.Object({ entry: Type.String(), status: Type.String() }), { description: 'Each entry this object owns, as Atlas stores its key, and its state.' })),
-  orgId: Type.Optional(Type.String({ description: 'With externalProjectRef: the organization the project was first seen in; credentials of another are refused.' })),
+  orgId: ExternalProjectOrg,
 });
 
 export const atlasIPAccessListCrd = {
