@@ -5,6 +5,8 @@ import { atlasBackupPolicyCrd } from './atlasbackuppolicy/schema.js';
 import { atlasBackupSchedule } from './atlasbackupschedule/kind.js';
 import { atlasBackupScheduleCrd } from './atlasbackupschedule/schema.js';
 import { atlasCluster } from './atlascluster/kind.js';
+import { atlasCustomRole } from './atlascustomrole/kind.js';
+import { atlasCustomRoleCrd } from './atlascustomrole/schema.js';
 import { atlasIPAccessList } from './atlasipaccesslist/kind.js';
 import { atlasIPAccessListCrd } from './atlasipaccesslist/schema.js';
 import { atlasClusterCrd } from './atlascluster/schema.js';
@@ -18,7 +20,7 @@ import { connectionSecretSharing } from './connectionsecretsharing/kind.js';
 import type { KindDefinition } from './crd.js';
 
 export function allKinds(): KindController[] {
-  return [atlasProject, atlasCluster, atlasDeployment, atlasDatabaseUser, atlasIPAccessList, atlasBackupSchedule, atlasBackupPolicy];
+  return [atlasProject, atlasCluster, atlasDeployment, atlasDatabaseUser, atlasIPAccessList, atlasCustomRole, atlasBackupSchedule, atlasBackupPolicy];
 }
 
 /** The DecoratorControllers this operator serves. */
@@ -27,7 +29,7 @@ export function allDecorators(): DecoratorKind[] {
 }
 
 /** Every kind's schema, for the CRD generator and its test. */
-export const kindDefinitions: KindDefinition[] = [atlasProjectCrd, atlasClusterCrd, atlasDeploymentCrd, atlasDatabaseUserCrd, atlasIPAccessListCrd, atlasBackupScheduleCrd, atlasBackupPolicyCrd];
+export const kindDefinitions: KindDefinition[] = [atlasProjectCrd, atlasClusterCrd, atlasDeploymentCrd, atlasDatabaseUserCrd, atlasIPAccessListCrd, atlasCustomRoleCrd, atlasBackupScheduleCrd, atlasBackupPolicyCrd];
 
 export function crdFileName(kind: KindDefinition): string {
   return `atlas.mongodb.com_${kind.plural}.yaml`;

@@ -85,6 +85,20 @@ export const atlasErrors = {
     ),
   userAlreadyExists: (username: string) =>
     new SimError(409, 'USER_ALREADY_EXISTS', `A user with username ${username} already exists.`, [username]),
+  customRoleNotFound: (name: string, groupId: string) =>
+    new SimError(404, 'ATLAS_CUSTOM_ROLE_NOT_FOUND', `No custom role with name ${name} exists in group ${groupId}.`, [name, groupId]),
+  customRoleExists: (name: string) => new SimError(409, 'ATLAS_CUSTOM_ROLE_NAME_ALREADY_EXISTS', `A custom role with the name ${name} already exists.`, [name]),
+  customRoleInvalidName: (name: string) =>
+    new SimError(
+      400,
+      'ATLAS_CUSTOM_ROLE_INVALID_NAME',
+      `The role name, "${name}", is invalid. A custom role name must be a non-empty string made up of only ASCII letters, numbers, hyphens, and underscores, and should begin with a letter or number.`,
+      [name],
+    ),
+  customRoleHasNoPermissions: () => new SimError(400, 'ATLAS_CUSTOM_ROLE_HAS_NO_PERMISSIONS', 'Custom roles must have one or more user privilege actions or inherited roles.'),
+  customRoleDuplicateAction: () => new SimError(400, 'ATLAS_DUPLICATE_CUSTOM_ROLE_ACTION', 'A custom role cannot have duplicate actions.'),
+  customRoleInUseByUsers: (users: string[]) =>
+    new SimError(409, 'ATLAS_CUSTOM_ROLE_IN_USE_BY_USERS', `Deleting specified custom role would leave the following users without a role: ${users.join(', ')}.`, [users.join(', ')]),
   userNotFound: (username: string) =>
     new SimError(404, 'USERNAME_NOT_FOUND', `No user with username ${username} exists.`, [username]),
   invalidAttribute: (name: string) => new SimError(400, 'INVALID_ATTRIBUTE', `Invalid attribute ${name} specified.`, [name]),

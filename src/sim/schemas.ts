@@ -408,6 +408,18 @@ export const DatabaseUser = Type.Object(
 );
 export const DatabaseUserUpdate = Type.Partial(DatabaseUser, strict);
 
+/** …/customDBRoles/roles (2023-01-01): a custom database role; the update leaves out the name. */
+const RoleAction = Type.Object(
+  {
+    action: Type.String(),
+    resources: Type.Optional(Type.Array(Type.Object({ cluster: Type.Optional(Type.Boolean()), db: Type.Optional(Type.String()), collection: Type.Optional(Type.String()) }, strict))),
+  },
+  strict,
+);
+const InheritedRole = Type.Object({ role: Type.String(), db: Type.String() }, strict);
+export const CustomDbRoleUpdate = Type.Object({ actions: Type.Optional(Type.Array(RoleAction)), inheritedRoles: Type.Optional(Type.Array(InheritedRole)) }, strict);
+export const CustomDbRole = Type.Object({ roleName: Type.String(), actions: Type.Optional(Type.Array(RoleAction)), inheritedRoles: Type.Optional(Type.Array(InheritedRole)) }, strict);
+
 const compiled = new WeakMap<TSchema, TypeCheck<TSchema>>();
 
 /** The body, or the Atlas error the first problem in it earns. */

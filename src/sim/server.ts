@@ -21,6 +21,7 @@ import { backupScheduleRoutes } from './routes/backup-schedule.js';
 import { clusterRoutes } from './routes/clusters.js';
 import { processArgsRoutes } from './routes/process-args.js';
 import { flexClusterRoutes } from './routes/flex-clusters.js';
+import { customRoleRoutes } from './routes/custom-roles.js';
 import { databaseUserRoutes } from './routes/database-users.js';
 import { controlRoutes, snapshotState, type SimControl } from './control.js';
 
@@ -175,6 +176,7 @@ export function buildSimulator(options: SimulatorOptions = {}): { app: FastifyIn
   app.register(backupScheduleRoutes(ctx));
   app.register(processArgsRoutes(ctx));
   app.register(databaseUserRoutes(ctx));
+  app.register(customRoleRoutes(ctx));
 
   const control: SimControl = {
     store,

@@ -54,6 +54,13 @@ export interface DatabaseUserRecord {
   oidcAuthType: string;
 }
 
+/** A custom database role, as Atlas renders it. */
+export interface CustomRoleRecord {
+  roleName: string;
+  actions: Array<{ action: string; resources: Array<{ cluster: boolean; db: string; collection: string }> }>;
+  inheritedRoles: Array<{ role: string; db: string }>;
+}
+
 export class SimStore {
   readonly projects = new Map<string, ProjectRecord>();
   /** groupId → entry key (cidrBlock or security group) → entry */
@@ -62,6 +69,8 @@ export class SimStore {
   readonly clusters = new Map<string, Map<string, ClusterRecord>>();
   /** groupId → `${databaseName}/${username}` → user */
   readonly users = new Map<string, Map<string, DatabaseUserRecord>>();
+  /** groupId → role name → custom database role */
+  readonly customRoles = new Map<string, Map<string, CustomRoleRecord>>();
 
   constructor(
     private readonly clock: SimClock,
@@ -75,6 +84,7 @@ export class SimStore {
     this.accessLists.clear();
     this.clusters.clear();
     this.users.clear();
+    this.customRoles.clear();
   }
 
   now(): number {
@@ -105,6 +115,14 @@ export class SimStore {
       if (entry.deleteAfterDate && Date.parse(entry.deleteAfterDate) <= now) list.delete(key);
     }
     return list;
+  }
+
+  // Custom database roles
+
+  customRolesOf(groupId: string): Map<string, CustomRoleRecord> {
+    let roles = this.customRoles.get(groupId);
+    if (!roles) this.customRoles.set(groupId, (roles = new Map()));
+    return roles;
   }
 
   // Clusters

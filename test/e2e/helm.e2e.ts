@@ -74,9 +74,9 @@ t.test('helm install onto a real API server', { skip: 'binary' in binaries.metac
   k(['apply', '--server-side', '-f', (binaries.metacontroller as { crds: string }).crds]);
   k(['wait', '--for=condition=Established', '--timeout=60s', 'crd/compositecontrollers.metacontroller.k8s.io', 'crd/decoratorcontrollers.metacontroller.k8s.io']);
   t.match(helm(['install', 'atlas-metacontroller', chart, '-n', 'atlas-system', '--create-namespace', '--set', 'auth.token=install-token'], plane.kubeconfig), /STATUS: deployed/);
-  k(['wait', '--for=condition=Established', '--timeout=60s', 'crd/atlasprojects.atlas.mongodb.com', 'crd/atlasclusters.atlas.mongodb.com', 'crd/atlasdeployments.atlas.mongodb.com', 'crd/atlasbackupschedules.atlas.mongodb.com', 'crd/atlasipaccesslists.atlas.mongodb.com', 'crd/atlasbackuppolicies.atlas.mongodb.com', 'crd/atlasdatabaseusers.atlas.mongodb.com']);
+  k(['wait', '--for=condition=Established', '--timeout=60s', 'crd/atlasprojects.atlas.mongodb.com', 'crd/atlasclusters.atlas.mongodb.com', 'crd/atlasdeployments.atlas.mongodb.com', 'crd/atlasbackupschedules.atlas.mongodb.com', 'crd/atlasipaccesslists.atlas.mongodb.com', 'crd/atlasbackuppolicies.atlas.mongodb.com', 'crd/atlasdatabaseusers.atlas.mongodb.com', 'crd/atlascustomroles.atlas.mongodb.com']);
   t.match(k(['get', 'deployment,service,serviceaccount,poddisruptionbudget,networkpolicy,secret', '-n', 'atlas-system', '-o', 'name']), /deployment.apps\/atlas-metacontroller\n.*service\/atlas-metacontroller[\s\S]*secret\/atlas-metacontroller-hook-token/);
-  t.equal(k(['get', 'compositecontrollers', '-o', 'jsonpath={.items[*].metadata.name}']), 'atlasbackuppolicy atlasbackupschedule atlascluster atlasdatabaseuser atlasdeployment atlasipaccesslist atlasproject');
+  t.equal(k(['get', 'compositecontrollers', '-o', 'jsonpath={.items[*].metadata.name}']), 'atlasbackuppolicy atlasbackupschedule atlascluster atlascustomrole atlasdatabaseuser atlasdeployment atlasipaccesslist atlasproject');
   t.equal(k(['get', 'decoratorcontroller/connectionsecretsharing', '-o', 'jsonpath={.spec.hooks.sync.webhook.url}']), 'https://atlas-metacontroller.atlas-system.svc/hooks/connectionsecretsharing/sync');
   t.match(helm(['uninstall', 'atlas-metacontroller', '-n', 'atlas-system'], plane.kubeconfig), /uninstalled/);
 });

@@ -198,7 +198,7 @@ t.test('credentials: missing Secret, missing keys, the global Secret', async (t)
   t.equal(op.sim.control.state().projects.length, 0, 'nothing was created');
 
   const global = project({ connectionSecretRef: undefined });
-  const dependents = ['atlasclusters', 'atlasdeployments', 'atlasdatabaseusers', 'atlasipaccesslists'].map((resource) => ({ apiVersion: 'atlas.mongodb.com/v1', resource, namespace: 'team-a', labelSelector: {} }));
+  const dependents = ['atlasclusters', 'atlasdeployments', 'atlasdatabaseusers', 'atlasipaccesslists', 'atlascustomroles'].map((resource) => ({ apiVersion: 'atlas.mongodb.com/v1', resource, namespace: 'team-a', labelSelector: {} }));
   t.same((await op.customize('atlasproject', global)).relatedResources, [
     { apiVersion: 'v1', resource: 'secrets', namespace: 'atlas-system', names: ['atlas-metacontroller-api-key'] },
     ...dependents,

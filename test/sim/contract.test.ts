@@ -49,7 +49,7 @@ t.test('simulator responses validate against spec.yaml', { skip: skipWithoutSpec
   const http = await listenWithClient(t, app);
   const atlas = new AtlasAdmin(http, { credentials: demoKey });
   const ignore = (p: Promise<unknown>) => p.catch(() => undefined);
-  const call = (method: 'GET' | 'PATCH' | 'POST', path: string, version: string, body?: unknown) =>
+  const call = (method: 'GET' | 'PATCH' | 'POST' | 'DELETE', path: string, version: string, body?: unknown) =>
     ignore(http.call({ method, path, route: path, version, body }, { credentials: demoKey }));
 
   await atlas.organizations.list();
@@ -77,6 +77,16 @@ t.test('simulator responses validate against spec.yaml', { skip: skipWithoutSpec
   await call('PATCH', `/api/atlas/v2/groups/${id}/auditLog`, '2023-01-01', { enabled: true, auditFilter: '{"atype":"authenticate"}', auditAuthorizationSuccess: false });
   await call('GET', `/api/atlas/v2/groups/${id}/auditLog`, '2023-01-01');
   await call('PATCH', `/api/atlas/v2/groups/${id}/auditLog`, '2023-01-01', { auditFilter: 'not json' });
+  // Custom database roles
+  const roles = `/api/atlas/v2/groups/${id}/customDBRoles/roles`;
+  await call('POST', roles, '2023-01-01', { roleName: 'reader', actions: [{ action: 'FIND', resources: [{ db: 'shop', collection: 'orders' }] }, { action: 'LIST_SESSIONS', resources: [{ cluster: true }] }] });
+  await call('POST', roles, '2023-01-01', { roleName: 'reader', inheritedRoles: [{ role: 'read', db: 'x' }] });
+  await call('POST', roles, '2023-01-01', { roleName: 'empty' });
+  await call('GET', roles, '2023-01-01');
+  await call('GET', `${roles}/reader`, '2023-01-01');
+  await call('GET', `${roles}/missing`, '2023-01-01');
+  await call('PATCH', `${roles}/reader`, '2023-01-01', { inheritedRoles: [{ role: 'read', db: 'x' }] });
+  await call('DELETE', `${roles}/reader`, '2023-01-01');
   // Access list
   await atlas.accessList.add(id, [{ ipAddress: '192.0.2.15', comment: 'app' }, { cidrBlock: '203.0.113.0/24' }]);
   await ignore(atlas.accessList.add(id, [{ ipAddress: '192.0.2.1dfdfd5' }]));

@@ -10,6 +10,8 @@ import { ACCESS_NOT_CONFIGURED, notInGroup, organizationMismatch } from '../../k
 import type { KubeObject } from '../../kernel/contract.js';
 import { step, type Connect, type ManagedKind } from '../../kernel/managed.js';
 import { managedController } from '../../kernel/sequence.js';
+import { customRoleReads } from '../atlascustomrole/atlas.js';
+import { REASONS } from '../atlascustomrole/plan.js';
 import { clusterReads } from '../clusters/atlas.js';
 import { API_VERSION } from '../common.js';
 import { projectGone } from '../project-scope.js';
@@ -18,6 +20,8 @@ import {
   checkProjectSpec,
   dependents,
   managedBefore,
+  ownedRoleNames,
+  planCustomRoles,
   planAccessListStep,
   planActivation,
   planProject,
@@ -34,11 +38,12 @@ import {
 import { AtlasProjectSpec } from './schema.js';
 
 function observedStatus(parent: KubeObject): Record<string, unknown> {
-  const status = (parent.status ?? {}) as { id?: string; orgId?: string; expiredIpAccessList?: unknown[] };
+  const status = (parent.status ?? {}) as { id?: string; orgId?: string; expiredIpAccessList?: unknown[]; customRoles?: unknown[] };
   return {
     ...(status.id ? { id: status.id } : {}),
     ...(status.orgId ? { orgId: status.orgId } : {}),
     ...(status.expiredIpAccessList?.length ? { expiredIpAccessList: status.expiredIpAccessList } : {}),
+    ...(Array.isArray(status.customRoles) && status.customRoles.length > 0 ? { customRoles: status.customRoles } : {}),
   };
 }
 
@@ -121,6 +126,16 @@ const auditingStep = step({
   plan: planAuditing,
 });
 
+const customRolesStep = step({
+  name: 'custom roles',
+  condition: PROJECT_CONDITIONS.customRoles,
+  reasons: REASONS,
+  // One read while the spec lists roles or a role it made is still on record.
+  observe: async ({ spec, scope, status }, atlas) =>
+    (spec.customRoles?.length || ownedRoleNames(status).length > 0) && scope.groupId !== PLANNED_ID ? customRoleReads.list(atlas, scope.groupId) : undefined,
+  plan: planCustomRoles,
+});
+
 const accessListStep = step({
   name: 'access list',
   condition: PROJECT_CONDITIONS.accessList,
@@ -155,12 +170,14 @@ export const atlasProjectKind: ManagedKind<AtlasProjectSpec, ProjectScope> = {
     { apiVersion: API_VERSION, resource: 'atlasdatabaseusers', namespace: parent.metadata.namespace ?? 'default', labelSelector: {} },
     // Their entries are theirs: the project's own list leaves them in Atlas.
     { apiVersion: API_VERSION, resource: 'atlasipaccesslists', namespace: parent.metadata.namespace ?? 'default', labelSelector: {} },
+    // Its roles are theirs too, and need the project until they are gone.
+    { apiVersion: API_VERSION, resource: 'atlascustomroles', namespace: parent.metadata.namespace ?? 'default', labelSelector: {} },
   ],
   validate: checkProjectSpec,
   specSchema: AtlasProjectSpec,
   observedStatus,
   connect,
-  steps: [projectStep, settingsStep, maintenanceWindowStep, auditingStep, accessListStep, activationStep],
+  steps: [projectStep, settingsStep, maintenanceWindowStep, auditingStep, customRolesStep, accessListStep, activationStep],
   deletion: {
     noun: 'the Atlas project',
     // Clusters and users find their credentials through this object: gone first, they could never be finalized.

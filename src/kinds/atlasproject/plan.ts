@@ -4,6 +4,7 @@
  * ProjectReady (find or create the project), IPAccessListReady (the spec is
  * authoritative, then every entry ACTIVE). A sync where nothing differs writes nothing.
  */
+import { isJsonDocument } from '../../json-document.js';
 import type { AtlasApiError } from '../../atlas/errors.js';
 import { NOT_FOUND } from '../../atlas/errors.js';
 import { groupKey, stringAt } from '../../kernel/contract.js';
@@ -14,6 +15,8 @@ import { API_VERSION } from '../common.js';
 import { accessListKey, planAccessList } from './access-list.js';
 import { accessListRequests, auditingRequests, maintenanceWindowRequests, projectRequests, settingsRequests, type AccessListEntry, type AccessListStatus, type Auditing, type MaintenanceWindow, type Project, type Settings } from './atlas.js';
 import type { Cluster } from '../clusters/atlas.js';
+import type { AtlasCustomDbRole } from '../atlascustomrole/atlas.js';
+import { roleDelete, roleProblem, roleWrite } from '../atlascustomrole/plan.js';
 import { AtlasProjectSpec, ONE_ADDRESS_MESSAGE } from './schema.js';
 import { schemaProblem } from '../../kernel/validation.js';
 
@@ -22,6 +25,7 @@ export const PROJECT_CONDITIONS = {
   settings: 'ProjectSettingsReady',
   maintenanceWindow: 'MaintenanceWindowReady',
   auditing: 'AuditingReady',
+  customRoles: 'ProjectCustomRolesReady',
   accessList: 'IPAccessListReady',
 } as const;
 
@@ -56,6 +60,12 @@ export function checkProjectSpec(facts: Facts): Validation<AtlasProjectSpec> {
     if (entry.deleteAfterDate !== undefined && Number.isNaN(Date.parse(entry.deleteAfterDate))) {
       return { ok: false, reason: 'ProjectIPAccessListInvalid', message: `spec.projectIpAccessList[${i}].deleteAfterDate: "${entry.deleteAfterDate}" is not an ISO-8601 date` };
     }
+  }
+  const roleNames = new Set<string>();
+  for (const [i, role] of (valid.customRoles ?? []).entries()) {
+    const problem = roleProblem(role, `spec.customRoles[${i}]`) ?? (roleNames.has(role.name) ? `spec.customRoles[${i}].name: ${role.name} is listed twice` : undefined);
+    if (problem) return { ok: false, reason: 'ProjectSpecInvalid', message: problem };
+    roleNames.add(role.name);
   }
   const filter = valid.auditing?.auditFilter;
   if (filter !== undefined && !isJsonDocument(filter)) {
@@ -177,15 +187,6 @@ export function planMaintenanceWindow(input: ProjectInput, current: MaintenanceW
   };
 }
 
-function isJsonDocument(text: string): boolean {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-  } catch {
-    return false;
-  }
-}
-
 /** Filters are compared as JSON: Atlas may space or order a document differently than it was written. */
 function sameFilter(atlas: string | undefined, wanted: string): boolean {
   if (atlas === wanted) return true;
@@ -259,7 +260,44 @@ export function planActivation(input: ProjectInput, states: Array<{ key: string;
   };
 }
 
-const DEPENDENT_KINDS = ['AtlasCluster', 'AtlasDeployment', 'AtlasDatabaseUser', 'AtlasIPAccessList'];
+/** The roles spec.customRoles made: those its last status listed. */
+export function ownedRoleNames(status: Readonly<Record<string, unknown>>): string[] {
+  return ((status.customRoles as Array<{ name: string }> | undefined) ?? []).map((role) => role.name);
+}
+
+/**
+ * spec.customRoles: each role created or put back as the spec says; a role this list made
+ * (its status names it) and the spec dropped is deleted, as the official operator does with
+ * its last-applied spec. Roles made elsewhere, in the Atlas UI or by an AtlasCustomRole, are
+ * never touched; a role an AtlasCustomRole of this project also declares is refused, so two
+ * objects never fight over it.
+ */
+export function planCustomRoles(input: ProjectInput, current: AtlasCustomDbRole[] | undefined): StepPlan<ProjectScope> {
+  const desired = input.spec.customRoles ?? [];
+  const owned = ownedRoleNames(input.status);
+  if (desired.length === 0 && owned.length === 0) return { writes: [], settle: () => ({ condition: { status: 'Absent' } }) };
+  const claimed = new Map(ownObjects(input.facts, 'AtlasCustomRole').map((o) => [stringAt(o.spec, 'role', 'name'), `${o.metadata.namespace}/${o.metadata.name}`]));
+  const contested = desired.find((role) => claimed.has(role.name));
+  if (contested) {
+    const message = `spec.customRoles: ${contested.name} is managed by AtlasCustomRole ${claimed.get(contested.name)}; declare it in one place only`;
+    return { writes: [], settle: () => ({ condition: { status: 'False', reason: 'ProjectCustomRolesReady', message } }) };
+  }
+  const inAtlas = new Map((current ?? []).map((role) => [role.roleName, role]));
+  const dropped = owned.filter((name) => !desired.some((role) => role.name === name) && inAtlas.has(name) && !claimed.has(name));
+  const writes = [
+    ...desired.flatMap((role) => roleWrite(input.scope.groupId, role, inAtlas.get(role.name)) ?? []),
+    ...dropped.map((name) => roleDelete(input.scope.groupId, name)),
+  ];
+  const listed = (names: string[]) => (names.length > 0 ? names.map((name) => ({ name, status: 'OK' })) : undefined);
+  return {
+    writes,
+    // Until a dropped role is gone it stays on record, so a failed delete is tried again.
+    status: { customRoles: listed([...desired.map((role) => role.name), ...dropped]) },
+    settle: () => ({ condition: desired.length > 0 ? { status: 'True' } : { status: 'Absent' }, status: { customRoles: listed(desired.map((role) => role.name)) } }),
+  };
+}
+
+const DEPENDENT_KINDS = ['AtlasCluster', 'AtlasDeployment', 'AtlasDatabaseUser', 'AtlasIPAccessList', 'AtlasCustomRole'];
 
 /** The objects of a kind, in this namespace, whose projectRef names this project. */
 function ownObjects(facts: Facts, kind: string) {
@@ -269,7 +307,7 @@ function ownObjects(facts: Facts, kind: string) {
   );
 }
 
-/** The AtlasClusters, AtlasDeployments, AtlasDatabaseUsers and AtlasIPAccessLists of this namespace that belong to this project. */
+/** The objects of this namespace that belong to this project (clusters, deployments, users, access lists, custom roles). */
 export function dependents(facts: Facts): string[] {
   return DEPENDENT_KINDS.flatMap((kind) =>
     ownObjects(facts, kind)

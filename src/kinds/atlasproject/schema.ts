@@ -4,6 +4,7 @@
  * TypeScript types and the CRD (generate-crds.ts).
  */
 import { Type, type Static, type TBoolean, type TOptional } from '@sinclair/typebox';
+import { CustomRole } from '../atlascustomrole/schema.js';
 import { cel, CommonStatus, kept, READY_COLUMN, ResourceRef } from '../common.js';
 
 export const ONE_ADDRESS_MESSAGE = "only one of the 'awsSecurityGroup', 'cidrBlock' or 'ipAddress' is required be specified";
@@ -65,6 +66,7 @@ export const AtlasProjectSpec = Type.Object({
       auditAuthorizationSuccess: Type.Optional(Type.Boolean({ description: 'Also record successful authorization checks (authCheck events); slows clusters down.' })),
     }),
   ),
+  customRoles: Type.Optional(Type.Array(CustomRole, { description: 'Custom database roles of the project (the official operator deprecates this for AtlasCustomRole; both work).' })),
   // Create-time only, as in the official operator: Atlas takes them when the project is made.
   withDefaultAlertsSettings: Type.Optional(Type.Boolean({ default: true, description: "Create the project with Atlas's default alerts (only when it is created)." })),
   regionUsageRestrictions: Type.Optional(
@@ -80,6 +82,11 @@ export const AtlasProjectStatus = Type.Object({
     Type.String({ description: 'The Atlas organization the project lives in: credentials of another organization never create or delete for this object.' }),
   ),
   expiredIpAccessList: Type.Optional(Type.Array(IpAccessListEntry)),
+  customRoles: Type.Optional(
+    Type.Array(Type.Object({ name: Type.String(), status: Type.String({ description: 'OK or FAILED.' }), error: Type.Optional(Type.String()) }), {
+      description: 'The roles spec.customRoles manages: one dropped from the spec is deleted from Atlas, and no other role ever is.',
+    }),
+  ),
 });
 export type AtlasProjectStatus = Static<typeof AtlasProjectStatus>;
 

@@ -1,4 +1,5 @@
 /** Projects (groups): create, get by id or name, list, rename, delete; their settings. */
+import { isJsonDocument } from '../../json-document.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { atlasDate } from '../clock.js';
 import { baseUrl, ownedProject, paginate, principal, send, type SimContext } from '../context.js';
@@ -144,17 +145,9 @@ export function projectRoutes(ctx: SimContext): FastifyPluginAsync {
       store.projects.delete(project.id);
       store.accessLists.delete(project.id);
       store.users.delete(project.id);
+      store.customRoles.delete(project.id);
       store.clusters.delete(project.id);
       return send(reply, 202, {});
     });
   };
-}
-
-function isJsonDocument(text: string): boolean {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-  } catch {
-    return false;
-  }
 }
