@@ -27,6 +27,18 @@ export function projectCredentialsRef(project: KubeObject, identity: OperatorIde
     : { namespace: identity.namespace, name: identity.globalSecretName };
 }
 
+/**
+ * The problem with a connectionSecretRef naming another namespace, if it does. Credentials
+ * are read only from the object's own namespace (or the operator's global Secret): whoever
+ * may create an AtlasProject in one namespace must not thereby use another namespace's keys.
+ */
+export function foreignSecretProblem(project: KubeObject): string | undefined {
+  const namespace = stringAt(project.spec, 'connectionSecretRef', 'namespace');
+  const own = project.metadata.namespace ?? 'default';
+  if (!namespace || namespace === own) return undefined;
+  return `spec.connectionSecretRef.namespace: the Secret must be in the project's own namespace (${own}), not ${namespace}; credentials are never read across namespaces`;
+}
+
 export function secretRule(ref: SecretRef): RelatedResourceRule {
   return { apiVersion: 'v1', resource: 'secrets', namespace: ref.namespace, names: [ref.name] };
 }

@@ -16,7 +16,7 @@ import type { AtlasClient } from '../atlas/client.js';
 import { AtlasApiError } from '../atlas/errors.js';
 import type { OperatorIdentity } from '../config/identity.js';
 import { relatedObject, stringAt, type KubeObject, type RelatedResourceRule } from '../kernel/contract.js';
-import { credentialsFrom, projectCredentialsRef, secretRule, type SecretRef } from '../kernel/credentials.js';
+import { credentialsFrom, foreignSecretProblem, projectCredentialsRef, secretRule, type SecretRef } from '../kernel/credentials.js';
 import { ACCESS_NOT_CONFIGURED, organizationMismatch } from '../kernel/identity.js';
 import type { Connect, Facts } from '../kernel/managed.js';
 import { projectReads } from './atlasproject/atlas.js';
@@ -60,6 +60,8 @@ export const connectThroughProject: Connect<unknown, InProject> = (facts: Facts)
   if (!groupId) {
     return { ok: false, reason: 'ProjectNotReady', message: `AtlasProject ${ref.namespace}/${ref.name} has no Atlas project id yet`, wait: 'dependency' };
   }
+  const foreign = foreignSecretProblem(project);
+  if (foreign) return { ok: false, reason: 'ProjectNotReady', message: `AtlasProject ${ref.namespace}/${ref.name}: ${foreign}`, wait: 'dependency' };
   const secret = projectCredentialsRef(project, facts.identity);
   const creds = credentialsFrom(facts.related, secret);
   if (!creds.ok) return { ok: false, reason: creds.reason, message: creds.message, wait: 'dependency' };

@@ -374,3 +374,24 @@ t.test('auditing: set in Atlas, drift put back, the filter compared as JSON, Atl
   t.notOk(op.sim.control.requestCounts()['GET /api/atlas/v2/groups/:groupId/auditLog'], 'after that, auditing is neither read nor touched');
   t.equal(atlasAuditing()!.enabled, true);
 });
+
+t.test('connectionSecretRef.namespace: only the project\'s own namespace is followed, on sync and on delete, and its clusters say why they wait', async (t) => {
+  const op = await startOperator(t);
+  const elsewhere = secret('team-b', 'atlas-keys', demoCredentials);
+  const p = project({ connectionSecretRef: { name: 'atlas-keys', namespace: 'team-b' } });
+  await op.sync('atlasproject', p, [credentials, elsewhere]);
+  t.match(conditionsOf(p).ValidationSucceeded, { status: 'False', reason: 'ProjectSpecInvalid', message: "spec.connectionSecretRef.namespace: the Secret must be in the project's own namespace (team-a), not team-b; credentials are never read across namespaces" });
+  t.equal(op.writes(), 0, 'nothing created');
+  const gone = await op.finalize('atlasproject', p, [credentials, elsewhere]);
+  t.equal(gone.finalized, false, 'nothing deleted with a Secret other than the one named');
+  t.match(conditionsOf(p).ProjectReady, { message: /nothing is deleted in Atlas with another Secret/ });
+
+  p.spec.connectionSecretRef = { name: 'atlas-keys', namespace: 'team-a' };
+  await op.sync('atlasproject', p, [credentials]);
+  t.match(conditionsOf(p).ProjectReady, { status: 'True' }, 'its own namespace, spelled out, is fine');
+
+  const c = { apiVersion: 'atlas.mongodb.com/v1', kind: 'AtlasDeployment', metadata: { name: 'd', namespace: 'team-a', uid: 'uid-d', generation: 1 }, spec: { projectRef: { name: 'my-project' }, deploymentSpec: { name: 'd', replicationSpecs: [{ regionConfigs: [{ providerName: 'AWS', regionName: 'US_EAST_1', electableSpecs: { instanceSize: 'M10', nodeCount: 3 } }] }] } } };
+  const foreignProject = { ...p, spec: { ...p.spec, connectionSecretRef: { name: 'atlas-keys', namespace: 'team-b' } } };
+  await op.sync('atlasdeployment', c, [foreignProject, credentials, elsewhere]);
+  t.match(conditionsOf(c).DeploymentReady, { status: 'False', reason: 'ProjectNotReady', message: /^AtlasProject team-a\/my-project: spec\.connectionSecretRef\.namespace: the Secret must be in the project's own namespace/ });
+});

@@ -5,7 +5,7 @@
 import pLimit from 'p-limit';
 import { AtlasApiError } from '../../atlas/errors.js';
 import { stringAt } from '../../kernel/contract.js';
-import { credentialsFrom, projectCredentialsRef, secretRule } from '../../kernel/credentials.js';
+import { credentialsFrom, foreignSecretProblem, projectCredentialsRef, secretRule } from '../../kernel/credentials.js';
 import { ACCESS_NOT_CONFIGURED, notInGroup, organizationMismatch } from '../../kernel/identity.js';
 import type { KubeObject } from '../../kernel/contract.js';
 import { step, type Connect, type ManagedKind } from '../../kernel/managed.js';
@@ -50,6 +50,9 @@ function observedStatus(parent: KubeObject): Record<string, unknown> {
 const connect: Connect<AtlasProjectSpec, ProjectScope> = (facts, spec) => {
   const id = stringAt(facts.parent.status, 'id');
   const recordedOrgId = stringAt(facts.parent.status, 'orgId');
+  // Never act with a Secret other than the one named: not even to delete.
+  const foreign = foreignSecretProblem(facts.parent);
+  if (foreign) return { ok: false, reason: 'ProjectSpecInvalid', message: foreign, deleteMessage: `${foreign}: nothing is deleted in Atlas with another Secret` };
   const secret = projectCredentialsRef(facts.parent, facts.identity);
   const creds = credentialsFrom(facts.related, secret);
   // The Secret is a related object: adding or fixing it syncs again.

@@ -8,7 +8,7 @@ import { isJsonDocument } from '../../json-document.js';
 import type { AtlasApiError } from '../../atlas/errors.js';
 import { NOT_FOUND } from '../../atlas/errors.js';
 import { groupKey, stringAt } from '../../kernel/contract.js';
-import type { SecretRef } from '../../kernel/credentials.js';
+import { foreignSecretProblem, type SecretRef } from '../../kernel/credentials.js';
 import { ACCESS_NOT_CONFIGURED } from '../../kernel/identity.js';
 import type { AtlasWrite, Facts, RemovalInput, RemovalPlan, StepInput, StepPlan, Validation } from '../../kernel/managed.js';
 import { API_VERSION } from '../common.js';
@@ -52,6 +52,8 @@ export function checkProjectSpec(facts: Facts): Validation<AtlasProjectSpec> {
   const problem = schemaProblem(AtlasProjectSpec, spec);
   if (problem) return { ok: false, reason: 'ProjectSpecInvalid', message: problem };
   const valid = spec as AtlasProjectSpec;
+  const foreign = foreignSecretProblem(facts.parent);
+  if (foreign) return { ok: false, reason: 'ProjectSpecInvalid', message: foreign };
   for (const [i, entry] of (valid.projectIpAccessList ?? []).entries()) {
     const given = [entry.ipAddress, entry.cidrBlock, entry.awsSecurityGroup].filter((v) => v !== undefined);
     if (given.length !== 1) {
