@@ -71,6 +71,17 @@ export const ComputeAutoScaling = Type.Object({
   maxInstanceSize: Type.Optional(Type.String()),
 });
 
+/** One private-endpoint connection string of a cluster, as Atlas and the official CRDs spell it. */
+export const PrivateEndpointStrings = Type.Object({
+  connectionString: Type.Optional(Type.String()),
+  srvConnectionString: Type.Optional(Type.String()),
+  srvShardOptimizedConnectionString: Type.Optional(Type.String()),
+  type: Type.Optional(Type.String()),
+  endpoints: Type.Optional(
+    Type.Array(Type.Object({ endpointId: Type.Optional(Type.String()), ip: Type.Optional(Type.String()), providerName: Type.Optional(Type.String()), region: Type.Optional(Type.String()) })),
+  ),
+});
+
 /** A cluster's status as both cluster kinds report it, from Atlas's answer. */
 export const ClusterStatusFields = {
   stateName: Type.Optional(Type.String({ description: "Atlas's stateName: IDLE, CREATING, UPDATING, DELETING, REPAIRING." })),
@@ -80,6 +91,7 @@ export const ClusterStatusFields = {
     standardSrv: Type.Optional(Type.String()),
     private: Type.Optional(Type.String()),
     privateSrv: Type.Optional(Type.String()),
+    privateEndpoint: Type.Optional(Type.Array(PrivateEndpointStrings)),
   },
   mongoURIUpdated: Type.Optional(Type.String()),
 };

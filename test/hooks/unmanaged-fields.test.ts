@@ -17,6 +17,11 @@ t.test('the walk names every undefined field where a user wrote it, inside array
   t.same(unmanagedFields(AtlasProjectSpec, { name: 'p', projectIpAccessList: [{ ipAddress: '192.0.2.1' }, { cidrBlock: '10.0.0.0/8', typo: 1 }] }), ['spec.projectIpAccessList[1].typo']);
   t.same(unmanagedFields(AtlasDatabaseUserSpec, { username: 'u', roles: [{ roleName: 'r', databaseName: 'd' }], oidcAuthType: 'IDP_GROUP', descripton: 'a typo' }), ['spec.descripton']);
   t.same(unmanagedFields(AtlasProjectSpec, { name: 'p' }), []);
+  t.same(
+    unmanagedFields(AtlasProjectSpec, { name: 'p', privateEndpoints: [{ provider: 'AWS', region: 'US_EAST_1' }], encryptionAtRest: { awsKms: { enabled: true } }, auditing: { enabled: true } }),
+    ['spec.privateEndpoints', 'spec.encryptionAtRest'],
+    'a typed field not managed yet is named whole; a managed one is not',
+  );
   t.equal(unmanagedFields(AtlasProjectSpec, Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`f${i}`, i]))).length, 20, 'a hostile spec yields a bounded list');
 });
 

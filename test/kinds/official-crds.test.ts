@@ -12,7 +12,7 @@ import { crd } from '../../src/kinds/crd.js';
 import { kindDefinitions } from '../../src/kinds/index.js';
 import { SHARED } from '../helpers/shared.js';
 
-type Node = { type?: string; required?: string[]; default?: unknown; properties?: Record<string, Node>; items?: Node; additionalProperties?: Node | boolean; 'x-kubernetes-preserve-unknown-fields'?: boolean; enum?: unknown[] };
+type Node = { type?: string; required?: string[]; default?: unknown; 'x-kubernetes-validations'?: Array<{ rule: string }>; properties?: Record<string, Node>; items?: Node; additionalProperties?: Node | boolean; 'x-kubernetes-preserve-unknown-fields'?: boolean; enum?: unknown[] };
 
 /** Every field path under a node: `.spec.name`, `.spec.roles[].roleName`, `.spec.labels{}`. */
 function paths(node: Node, at: string, out = new Map<string, Node>()): Map<string, Node> {
@@ -56,6 +56,7 @@ if (!existsSync(root)) {
         const pruned: string[] = [];
         const mistyped: string[] = [];
         const stricter: string[] = [];
+        const unlike: string[] = [];
         let defined = 0;
         let total = 0;
         for (const [path, node] of paths(theirs, '')) {
@@ -72,13 +73,18 @@ if (!existsSync(root)) {
             if (extraRequired.length > 0) stricter.push(`${path}: we require ${extraRequired.join(', ')}`);
             const narrower = found.defined.enum && (!node.enum || node.enum.some((v) => !found.defined.enum!.includes(v)));
             if (narrower) stricter.push(`${path}: our enum ${JSON.stringify(found.defined.enum)} is narrower than ${node.enum ? JSON.stringify(node.enum) : 'none'}`);
+            // The same validation: the official defaults and CEL rules hold in ours too.
+            if (node.default !== undefined && JSON.stringify(node.default) !== JSON.stringify(found.defined.default)) unlike.push(`${path}: default ${JSON.stringify(node.default)} in the official CRD, ${JSON.stringify(found.defined.default)} in ours`);
+            const ourRules = (found.defined['x-kubernetes-validations'] ?? []).map((v) => v.rule);
+            for (const { rule } of node['x-kubernetes-validations'] ?? []) if (!ourRules.includes(rule)) unlike.push(`${path}: the official rule ${rule} is not ours`);
           }
         }
         t.comment(`${kind} ${release}: ${defined}/${total} paths defined, ${total - defined - pruned.length} kept as given, ${pruned.length} pruned`);
-        if (['AtlasDeployment', 'AtlasBackupSchedule', 'AtlasBackupPolicy', 'AtlasIPAccessList', 'AtlasCustomRole'].includes(kind)) t.equal(defined, total, `${kind} defines every official path (100%)`);
+        t.equal(defined, total, `${kind} ${release} defines every official path (100%)`);
         t.same(pruned, [], 'no official path is pruned');
         t.same(mistyped, [], 'every path we define has the official type');
         t.same(stricter, [], 'no stored object is refused on its next write: we require no more, and allow no fewer values');
+        t.same(unlike, [], 'the official defaults and CEL rules are ours too');
       });
     }
   }

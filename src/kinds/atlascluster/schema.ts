@@ -25,7 +25,14 @@ export const ProviderSettings = Type.Object(
     diskTypeName: Type.Optional(Type.String()),
     encryptEBSVolume: Type.Optional(Type.Boolean()),
     volumeType: Type.Optional(Type.String({ enum: ['STANDARD', 'PROVISIONED'] })),
-    autoScaling: Type.Optional(Type.Object({ compute: Type.Optional(ComputeAutoScaling) })),
+    autoScaling: Type.Optional(
+      Type.Object({
+        compute: Type.Optional(ComputeAutoScaling),
+        // The official CRDs carry these here too; the top-level autoScaling is what is managed.
+        autoIndexingEnabled: Type.Optional(kept(Type.Boolean())),
+        diskGBEnabled: Type.Optional(kept(Type.Boolean())),
+      }),
+    ),
   },
   cel("self.providerName != 'TENANT' || has(self.backingProviderName)", 'providerSettings.backingProviderName is required when providerName is TENANT'),
 );
@@ -131,7 +138,15 @@ export const AdvancedClusterSpecV08 = Type.Object({
   createDate: Type.Optional(kept(Type.String())),
   stateName: Type.Optional(kept(Type.String())),
   mongoDBVersion: Type.Optional(kept(Type.String())),
-  connectionStrings: Type.Optional(kept(Type.Object({}, { 'x-kubernetes-preserve-unknown-fields': true }))),
+  connectionStrings: Type.Optional(
+    kept(
+      Type.Object({
+        ...ClusterStatusFields.connectionStrings,
+        awsPrivateLink: Type.Optional(Type.Record(Type.String(), Type.String())),
+        awsPrivateLinkSrv: Type.Optional(Type.Record(Type.String(), Type.String())),
+      }),
+    ),
+  ),
 });
 export type AdvancedClusterSpecV08 = Static<typeof AdvancedClusterSpecV08>;
 

@@ -185,21 +185,11 @@ export const AtlasDeploymentSpec = Type.Object(
 );
 export type AtlasDeploymentSpec = Static<typeof AtlasDeploymentSpec>;
 
-const PrivateEndpointStrings = Type.Object({
-  connectionString: Type.Optional(Type.String()),
-  srvConnectionString: Type.Optional(Type.String()),
-  srvShardOptimizedConnectionString: Type.Optional(Type.String()),
-  type: Type.Optional(Type.String()),
-  endpoints: Type.Optional(
-    Type.Array(Type.Object({ endpointId: Type.Optional(Type.String()), ip: Type.Optional(Type.String()), providerName: Type.Optional(Type.String()), region: Type.Optional(Type.String()) })),
-  ),
-});
-
 export const AtlasDeploymentStatus = Type.Object({
   ...CommonStatus,
   stateName: ClusterStatusFields.stateName,
   mongoDBVersion: ClusterStatusFields.mongoDBVersion,
-  connectionStrings: Type.Optional(Type.Object({ ...ClusterStatusFields.connectionStrings, privateEndpoint: Type.Optional(Type.Array(PrivateEndpointStrings)) })),
+  connectionStrings: Type.Optional(Type.Object(ClusterStatusFields.connectionStrings)),
   mongoURIUpdated: ClusterStatusFields.mongoURIUpdated,
   orgId: ExternalProjectOrg,
   replicaSets: Type.Optional(Type.Array(Type.Object({ id: Type.String(), zoneName: Type.Optional(Type.String()) }))),

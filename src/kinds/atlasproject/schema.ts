@@ -5,7 +5,8 @@
  */
 import { Type, type Static, type TBoolean, type TOptional } from '@sinclair/typebox';
 import { CustomRole } from '../atlascustomrole/schema.js';
-import { cel, CommonStatus, kept, READY_COLUMN, ResourceRef } from '../common.js';
+import { cel, CommonStatus, kept, READY_COLUMN } from '../common.js';
+import { KEPT_SPEC_FIELDS, OFFICIAL_STATUS_FIELDS } from './kept-fields.js';
 
 export const ONE_ADDRESS_MESSAGE = "only one of the 'awsSecurityGroup', 'cidrBlock' or 'ipAddress' is required be specified";
 
@@ -46,7 +47,12 @@ export const AtlasProjectSpec = Type.Object({
     description: 'The Atlas project name. It cannot be changed: a new name would mean a new project.',
     ...cel('self == oldSelf', 'spec.name cannot be changed; create a new AtlasProject for a new Atlas project'),
   }),
-  connectionSecretRef: Type.Optional(ResourceRef),
+  connectionSecretRef: Type.Optional(
+    Type.Object({
+      name: Type.String({ minLength: 1 }),
+      namespace: Type.Optional(Type.String({ description: "Only the project's own namespace is followed: a Secret elsewhere is refused, so no namespace borrows another's Atlas keys." })),
+    }),
+  ),
   projectIpAccessList: Type.Optional(Type.Array(IpAccessListEntry)),
   settings: Type.Optional(ProjectSettings),
   maintenanceWindow: Type.Optional(
@@ -67,6 +73,7 @@ export const AtlasProjectSpec = Type.Object({
     }),
   ),
   customRoles: Type.Optional(Type.Array(CustomRole, { description: 'Custom database roles of the project (the official operator deprecates this for AtlasCustomRole; both work).' })),
+  ...KEPT_SPEC_FIELDS,
   // Create-time only, as in the official operator: Atlas takes them when the project is made.
   withDefaultAlertsSettings: Type.Optional(Type.Boolean({ default: true, description: "Create the project with Atlas's default alerts (only when it is created)." })),
   regionUsageRestrictions: Type.Optional(
@@ -82,6 +89,7 @@ export const AtlasProjectStatus = Type.Object({
     Type.String({ description: 'The Atlas organization the project lives in: credentials of another organization never create or delete for this object.' }),
   ),
   expiredIpAccessList: Type.Optional(Type.Array(IpAccessListEntry)),
+  ...OFFICIAL_STATUS_FIELDS,
   customRoles: Type.Optional(
     Type.Array(Type.Object({ name: Type.String(), status: Type.String({ description: 'OK or FAILED.' }), error: Type.Optional(Type.String()) }), {
       description: 'The roles spec.customRoles manages: one dropped from the spec is deleted from Atlas, and no other role ever is.',
