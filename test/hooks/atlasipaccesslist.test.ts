@@ -115,3 +115,15 @@ t.test('with externalProjectRef: the organization goes on record, and another or
   t.equal(op.writes(), writes, 'nothing written with it');
   t.ok(op.sim.control.state().projects[0]!.accessList.some((e) => e.cidrBlock === '203.0.113.0/24'), 'the entry is still there');
 });
+
+t.test('a list of this namespace reaching the project through externalProjectRef is seen by it: the project leaves its entries be', async (t) => {
+  const { op, p, objects, sync, inAtlas } = await world(t);
+  const keys = objects[0]!;
+  const l = list([{ cidrBlock: '203.0.113.0/24' }], 'external-list');
+  l.spec = { externalProjectRef: { id: p.status.id }, connectionSecret: { name: 'atlas-keys' }, entries: l.spec.entries };
+  objects.push(l);
+  await op.sync('atlasipaccesslist', l, [keys]);
+  t.same(inAtlas(), ['192.0.2.15/32', '203.0.113.0/24']);
+  await sync('atlasproject', p);
+  t.same(inAtlas(), ['192.0.2.15/32', '203.0.113.0/24'], "the project's authoritative list does not remove it");
+});

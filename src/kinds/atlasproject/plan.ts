@@ -146,7 +146,7 @@ export function planSettings(input: ProjectInput, current: Settings | undefined)
 
 /** The entries the project's AtlasIPAccessList objects own: listed in their spec or their last status. */
 export function accessListsOfOthers(facts: Facts): string[] {
-  return ownObjects(facts, 'AtlasIPAccessList').flatMap((list) => [
+  return objectsInProject(facts, 'AtlasIPAccessList').flatMap((list) => [
     ...((list.spec as { entries?: Array<{ ipAddress?: string; cidrBlock?: string; awsSecurityGroup?: string }> } | undefined)?.entries ?? []).map(accessListKey),
     ...(((list.status as { entries?: Array<{ entry: string }> } | undefined)?.entries ?? []).map((e) => e.entry)),
   ]);
@@ -278,7 +278,7 @@ export function planCustomRoles(input: ProjectInput, current: AtlasCustomDbRole[
   const desired = input.spec.customRoles ?? [];
   const owned = ownedRoleNames(input.status);
   if (desired.length === 0 && owned.length === 0) return { writes: [], settle: () => ({ condition: { status: 'Absent' } }) };
-  const claimed = new Map(ownObjects(input.facts, 'AtlasCustomRole').map((o) => [stringAt(o.spec, 'role', 'name'), `${o.metadata.namespace}/${o.metadata.name}`]));
+  const claimed = new Map(objectsInProject(input.facts, 'AtlasCustomRole').map((o) => [stringAt(o.spec, 'role', 'name'), `${o.metadata.namespace}/${o.metadata.name}`]));
   const contested = desired.find((role) => claimed.has(role.name));
   if (contested) {
     const message = `spec.customRoles: ${contested.name} is managed by AtlasCustomRole ${claimed.get(contested.name)}; declare it in one place only`;
@@ -307,6 +307,16 @@ function ownObjects(facts: Facts, kind: string) {
   return Object.values(facts.related[groupKey(kind, API_VERSION)] ?? {}).filter(
     (object) => stringAt(object.spec, 'projectRef', 'name') === name && (stringAt(object.spec, 'projectRef', 'namespace') || object.metadata.namespace) === namespace,
   );
+}
+
+/**
+ * The objects of a kind, in this namespace, that act in this project's Atlas project: by
+ * projectRef, or by an externalProjectRef to its id. Their Atlas objects are theirs.
+ */
+function objectsInProject(facts: Facts, kind: string) {
+  const id = stringAt(facts.parent.status, 'id');
+  const external = id ? Object.values(facts.related[groupKey(kind, API_VERSION)] ?? {}).filter((object) => stringAt(object.spec, 'externalProjectRef', 'id') === id) : [];
+  return [...ownObjects(facts, kind), ...external];
 }
 
 /** The objects of this namespace that belong to this project (clusters, deployments, users, access lists, custom roles). */
