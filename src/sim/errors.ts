@@ -85,6 +85,9 @@ export const atlasErrors = {
     ),
   userAlreadyExists: (username: string) =>
     new SimError(409, 'USER_ALREADY_EXISTS', `A user with username ${username} already exists.`, [username]),
+  maintenanceWindowNotDefined: () =>
+    new SimError(400, 'ATLAS_MAINTENANCE_WINDOW_NOT_DEFINED', 'No maintenance window defined for project. This action is only supported for projects with user defined maintenance windows.'),
+  maintenanceDeferralsExceeded: () => new SimError(400, 'ATLAS_NUM_MAINTENANCE_DEFERRALS_EXCEEDED', 'Scheduled maintenance for a group cannot be deferred more than twice.'),
   customRoleNotFound: (name: string, groupId: string) =>
     new SimError(404, 'ATLAS_CUSTOM_ROLE_NOT_FOUND', `No custom role with name ${name} exists in group ${groupId}.`, [name, groupId]),
   customRoleExists: (name: string) => new SimError(409, 'ATLAS_CUSTOM_ROLE_NAME_ALREADY_EXISTS', `A custom role with the name ${name} already exists.`, [name]),

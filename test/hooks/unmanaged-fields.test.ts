@@ -13,7 +13,8 @@ import { conditionsOf, demoCredentials, secret, startOperator, type Obj } from '
 import { SHARED } from '../helpers/shared.js';
 
 t.test('the walk names every undefined field where a user wrote it, inside arrays too', async (t) => {
-  t.same(unmanagedFields(AtlasProjectSpec, { name: 'p', maintenanceWindow: { dayOfWeek: 3, startASAP: true }, teams: [] }), ['spec.maintenanceWindow.startASAP', 'spec.teams'], 'a kept-not-managed field inside a managed object is named too');
+  t.same(unmanagedFields(AtlasProjectSpec, { name: 'p', maintenanceWindow: { dayOfWeek: 3, startASAP: true }, teams: [] }), ['spec.teams'], 'a kept-not-managed field is named, a managed one is not');
+  t.same(unmanagedFields(AtlasProjectSpec, { name: 'p', maintenanceWindow: { dayOfWeek: 3, startNow: true } }), ['spec.maintenanceWindow.startNow'], 'inside a managed object too');
   t.same(unmanagedFields(AtlasProjectSpec, { name: 'p', projectIpAccessList: [{ ipAddress: '192.0.2.1' }, { cidrBlock: '10.0.0.0/8', typo: 1 }] }), ['spec.projectIpAccessList[1].typo']);
   t.same(unmanagedFields(AtlasDatabaseUserSpec, { username: 'u', roles: [{ roleName: 'r', databaseName: 'd' }], oidcAuthType: 'IDP_GROUP', descripton: 'a typo' }), ['spec.descripton']);
   t.same(unmanagedFields(AtlasProjectSpec, { name: 'p' }), []);
@@ -49,18 +50,51 @@ t.test('the official maintenance-window sample: Ready, the window set in Atlas a
   await op.sync('atlasproject', p, [keys]);
   t.equal(stored()!.hourOfDay, 5, 'drift in Atlas is put back');
 
-  p.spec.maintenanceWindow.startASAP = true;
   p.spec.teams = [{ teamRef: { name: 'devs' }, roles: ['GROUP_OWNER'] }];
   p.metadata.generation = 2;
   const before = op.writes();
   await op.sync('atlasproject', p, [keys]);
-  t.match(conditionsOf(p).FieldsManaged, { status: 'Unknown', reason: 'NotSupportedByThisOperator', message: /^spec\.maintenanceWindow\.startASAP, spec\.teams: kept as given but not managed by this operator/ });
+  t.match(conditionsOf(p).FieldsManaged, { status: 'Unknown', reason: 'NotSupportedByThisOperator', message: /^spec\.teams: kept as given but not managed by this operator/ });
   t.equal(conditionsOf(p).Ready!.status, 'True', 'Ready is not held by fields we do not manage');
   t.equal(op.writes(), before, 'nothing is done in Atlas for them');
 
+  // One-shot actions: taken once when set, recorded, not repeated by later syncs or spec changes.
+  const window = () => op.sim.control.store.projects.get(p.status.id)!.maintenanceWindow!;
+  p.spec.maintenanceWindow.defer = true;
+  p.metadata.generation = 3;
+  await op.sync('atlasproject', p, [keys]);
+  t.equal(window().numberOfDeferrals, 1, 'defer is taken');
+  t.same(p.status.maintenanceActionsTaken, ['defer'], 'and recorded');
+  p.spec.projectIpAccessList = [...p.spec.projectIpAccessList, { cidrBlock: '198.51.100.0/24' }];
+  p.metadata.generation = 4;
+  await op.sync('atlasproject', p, [keys]);
+  await op.sync('atlasproject', p, [keys]);
+  t.equal(window().numberOfDeferrals, 1, 'not again on later syncs, nor on another spec change');
+  delete p.spec.maintenanceWindow.defer;
+  await op.sync('atlasproject', p, [keys]);
+  t.notOk(p.status.maintenanceActionsTaken, 'unset, the record goes');
+  p.spec.maintenanceWindow.defer = true;
+  await op.sync('atlasproject', p, [keys]);
+  t.equal(window().numberOfDeferrals, 2, 'set again, taken again');
+  delete p.spec.maintenanceWindow.defer;
+  await op.sync('atlasproject', p, [keys]);
+  p.spec.maintenanceWindow.defer = true;
+  await op.sync('atlasproject', p, [keys]);
+  t.match(conditionsOf(p).MaintenanceWindowReady, { status: 'False', reason: 'ProjectWindowNotDeferredInAtlas', message: /ATLAS_NUM_MAINTENANCE_DEFERRALS_EXCEEDED/ }, "Atlas's refusal, in the official reason");
+  t.notOk(p.status.maintenanceActionsTaken, 'a failed action is not recorded, so it is tried again');
+  delete p.spec.maintenanceWindow.defer;
+  p.spec.maintenanceWindow.startASAP = true;
+  await op.sync('atlasproject', p, [keys]);
+  t.equal(window().startASAP, true, 'startASAP reaches Atlas');
+  t.same(p.status.maintenanceActionsTaken, ['startASAP']);
+  t.equal(conditionsOf(p).MaintenanceWindowReady!.status, 'True');
+  p.spec.maintenanceWindow.defer = true;
+  await op.sync('atlasproject', p, [keys]);
+  t.match(conditionsOf(p).ValidationSucceeded, { status: 'False', reason: 'ProjectWindowInvalid', message: /startASAP and defer cannot both be set/ });
+
   delete p.spec.maintenanceWindow;
   delete p.spec.teams;
-  p.metadata.generation = 3;
+  p.metadata.generation = 5;
   await op.sync('atlasproject', p, [keys]);
   t.notOk(conditionsOf(p).FieldsManaged, 'the condition goes with the fields');
   t.notOk(conditionsOf(p).MaintenanceWindowReady, 'no window in the spec: no condition');

@@ -1,7 +1,7 @@
 /** AtlasProject's pure plans: what each step writes and reports, without Atlas. */
 import t from 'tap';
 import { AtlasApiError } from '../../src/atlas/errors.js';
-import { checkProjectSpec, dependents, planAccessListStep, planActivation, planAuditing, planMaintenanceWindow, planProject, planProjectRemoval, planSettings, PLANNED_ID, type ProjectScope } from '../../src/kinds/atlasproject/plan.js';
+import { checkProjectSpec, dependents, planAccessListStep, planActivation, planAuditing, planMaintenanceActions, planMaintenanceWindow, planProject, planProjectRemoval, planSettings, PLANNED_ID, type ProjectScope } from '../../src/kinds/atlasproject/plan.js';
 import type { AtlasProjectSpec } from '../../src/kinds/atlasproject/schema.js';
 import { condition, facts, input, NOW, removal } from '../helpers/facts.js';
 
@@ -117,6 +117,17 @@ t.test('maintenance window: removed from the spec, reset once where this object 
   const reset = planMaintenanceWindow(input(managed, spec(), scope()), undefined);
   t.match(reset.writes, [{ verb: 'delete', request: { method: 'DELETE', path: '/api/atlas/v2/groups/g1/maintenanceWindow' } }]);
   t.same(reset.settle([]), { condition: { status: 'Absent' } });
+});
+
+t.test('maintenance actions: each taken once when set, recorded only once taken, forgotten when unset', async (t) => {
+  const withWindow = (window: object, taken?: string[]) => input(facts({}), spec({ maintenanceWindow: window } as Partial<AtlasProjectSpec>), scope(), taken ? { maintenanceActionsTaken: taken } : {});
+  const first = planMaintenanceActions(withWindow({ dayOfWeek: 2, startASAP: true }));
+  t.match(first.writes, [{ verb: 'update', request: { method: 'PATCH', path: '/api/atlas/v2/groups/g1/maintenanceWindow', body: { startASAP: true } } }]);
+  t.same(first.status, { maintenanceActionsTaken: undefined }, 'not recorded before it is taken');
+  t.same(first.settle([]).status, { maintenanceActionsTaken: ['startASAP'] });
+  t.same(planMaintenanceActions(withWindow({ startASAP: true }, ['startASAP'])).writes, [], 'taken already: nothing');
+  t.match(planMaintenanceActions(withWindow({ defer: true }, ['startASAP'])), { writes: [{ verb: 'create', request: { method: 'POST', path: '/api/atlas/v2/groups/g1/maintenanceWindow/defer' } }], status: { maintenanceActionsTaken: undefined } }, 'an unset action is forgotten');
+  t.same(planMaintenanceActions(input(facts({}), spec(), scope())).settle([]), { condition: { status: 'Absent' }, status: { maintenanceActionsTaken: undefined } });
 });
 
 t.test('create-time fields go into the create only', async (t) => {

@@ -71,6 +71,7 @@ t.test('simulator responses validate against spec.yaml', { skip: skipWithoutSpec
   await call('PATCH', `/api/atlas/v2/groups/${id}/maintenanceWindow`, '2023-01-01', { dayOfWeek: 3, hourOfDay: 5, autoDeferOnceEnabled: true });
   await call('GET', `/api/atlas/v2/groups/${id}/maintenanceWindow`, '2023-01-01');
   await call('PATCH', `/api/atlas/v2/groups/${id}/maintenanceWindow`, '2023-01-01', { dayOfWeek: 9 });
+  for (let i = 0; i < 3; i++) await call('POST', `/api/atlas/v2/groups/${id}/maintenanceWindow/defer`, '2023-01-01');
   await ignore(http.call({ method: 'DELETE', path: `/api/atlas/v2/groups/${id}/maintenanceWindow`, route: '', version: '2023-01-01' }, { credentials: demoKey }));
   // Auditing
   await call('GET', `/api/atlas/v2/groups/${id}/auditLog`, '2023-01-01');

@@ -69,6 +69,8 @@ export const maintenanceWindowRequests = {
   get: (groupId: string) => atlasRequest('GET', '/groups/{groupId}/maintenanceWindow', [groupId], VERSION),
   /** PATCH to the desired window: repeating it is harmless. */
   update: (groupId: string, body: MaintenanceWindow) => atlasRequest('PATCH', '/groups/{groupId}/maintenanceWindow', [groupId], VERSION, { body, idempotent: true }),
+  /** Defer the scheduled maintenance by one week (Atlas allows two in a row). */
+  defer: (groupId: string) => atlasRequest('POST', '/groups/{groupId}/maintenanceWindow/defer', [groupId], VERSION),
   /** Back to Atlas's default window. */
   reset: (groupId: string) => atlasRequest('DELETE', '/groups/{groupId}/maintenanceWindow', [groupId], VERSION),
 };

@@ -27,6 +27,7 @@ import {
   planProject,
   planProjectRemoval,
   planMaintenanceWindow,
+  planMaintenanceActions,
   planAuditing,
   planSettings,
   PLANNED_ID,
@@ -38,12 +39,13 @@ import {
 import { AtlasProjectSpec } from './schema.js';
 
 function observedStatus(parent: KubeObject): Record<string, unknown> {
-  const status = (parent.status ?? {}) as { id?: string; orgId?: string; expiredIpAccessList?: unknown[]; customRoles?: unknown[] };
+  const status = (parent.status ?? {}) as { id?: string; orgId?: string; expiredIpAccessList?: unknown[]; customRoles?: unknown[]; maintenanceActionsTaken?: unknown[] };
   return {
     ...(status.id ? { id: status.id } : {}),
     ...(status.orgId ? { orgId: status.orgId } : {}),
     ...(status.expiredIpAccessList?.length ? { expiredIpAccessList: status.expiredIpAccessList } : {}),
     ...(Array.isArray(status.customRoles) && status.customRoles.length > 0 ? { customRoles: status.customRoles } : {}),
+    ...(Array.isArray(status.maintenanceActionsTaken) && status.maintenanceActionsTaken.length > 0 ? { maintenanceActionsTaken: status.maintenanceActionsTaken } : {}),
   };
 }
 
@@ -118,6 +120,16 @@ const maintenanceWindowStep = step({
   plan: planMaintenanceWindow,
 });
 
+const maintenanceActionsStep = step<AtlasProjectSpec, ProjectScope, undefined>({
+  name: 'maintenance actions',
+  condition: PROJECT_CONDITIONS.maintenanceWindow,
+  // The official operator's reasons: a failed startASAP PATCH, a failed defer.
+  reasons: { create: 'ProjectWindowNotDeferredInAtlas', update: 'ProjectWindowNotCreatedInAtlas', delete: 'projectWindowNotDeletedInAtlas' },
+  // An action needs no read: what was taken is in status.
+  observe: async () => undefined,
+  plan: (input) => planMaintenanceActions(input),
+});
+
 const auditingStep = step({
   name: 'auditing',
   condition: PROJECT_CONDITIONS.auditing,
@@ -180,7 +192,7 @@ export const atlasProjectKind: ManagedKind<AtlasProjectSpec, ProjectScope> = {
   specSchema: AtlasProjectSpec,
   observedStatus,
   connect,
-  steps: [projectStep, settingsStep, maintenanceWindowStep, auditingStep, customRolesStep, accessListStep, activationStep],
+  steps: [projectStep, settingsStep, maintenanceWindowStep, maintenanceActionsStep, auditingStep, customRolesStep, accessListStep, activationStep],
   deletion: {
     noun: 'the Atlas project',
     // Clusters and users find their credentials through this object: gone first, they could never be finalized.

@@ -74,6 +74,9 @@ export function checkProjectSpec(facts: Facts): Validation<AtlasProjectSpec> {
     return { ok: false, reason: 'ProjectSpecInvalid', message: 'spec.auditing.auditFilter: not a JSON document (write the filter as JSON, e.g. {"atype": "authenticate"})' };
   }
   const window = valid.maintenanceWindow;
+  if (window?.startASAP && window.defer) {
+    return { ok: false, reason: 'ProjectWindowInvalid', message: 'spec.maintenanceWindow: startASAP and defer cannot both be set (start the maintenance now, or put it off)' };
+  }
   if (window && window.hourOfDay !== undefined && window.dayOfWeek === undefined) {
     return { ok: false, reason: 'ProjectWindowInvalid', message: 'spec.maintenanceWindow.hourOfDay needs spec.maintenanceWindow.dayOfWeek' };
   }
@@ -164,7 +167,7 @@ export function managedBefore(input: ProjectInput, condition: string): boolean {
 /**
  * The maintenance window the spec sets: day, hour and auto-defer, each only when set.
  * Removed from the spec, the window is reset to Atlas's default once and the condition goes.
- * The one-shot actions (startASAP, defer) are not taken on every sync; FieldsManaged names them.
+ * The one-shot actions (startASAP, defer) are the next step's.
  */
 export function planMaintenanceWindow(input: ProjectInput, current: MaintenanceWindow | undefined): StepPlan<ProjectScope> {
   const window = input.spec.maintenanceWindow;
@@ -187,6 +190,31 @@ export function planMaintenanceWindow(input: ProjectInput, current: MaintenanceW
     writes: [{ verb: 'update', request: maintenanceWindowRequests.update(input.scope.groupId, differing), summary: `set the maintenance window ${names.map((n) => `${n}=${differing[n]}`).join(', ')}` }],
     settle: () => ({ condition: { status: 'True' } }),
   };
+}
+
+const ONE_SHOT_ACTIONS = ['startASAP', 'defer'] as const;
+
+/**
+ * startASAP and defer are actions, not state: each is taken once when it appears in the
+ * spec, and recorded in status.maintenanceActionsTaken, so later syncs (and every other spec
+ * change) do not start or defer maintenance again. Unset and set it again to repeat it. A
+ * failed action is not recorded, so it is tried again. (The official operator takes them on
+ * every reconcile while they are set.)
+ */
+export function planMaintenanceActions(input: ProjectInput): StepPlan<ProjectScope> {
+  const window = input.spec.maintenanceWindow;
+  const set = ONE_SHOT_ACTIONS.filter((action) => window?.[action] === true);
+  const taken = ((input.status.maintenanceActionsTaken as string[] | undefined) ?? []).filter((action) => (set as readonly string[]).includes(action));
+  const due = set.filter((action) => !taken.includes(action));
+  const record = (actions: readonly string[]) => ({ maintenanceActionsTaken: actions.length > 0 ? [...actions] : undefined });
+  const { groupId } = input.scope;
+  const writes: AtlasWrite[] = due.map((action) =>
+    action === 'startASAP'
+      ? { verb: 'update' as const, request: maintenanceWindowRequests.update(groupId, { startASAP: true }), summary: 'start the pending maintenance now (startASAP)' }
+      : { verb: 'create' as const, request: maintenanceWindowRequests.defer(groupId), summary: 'defer the scheduled maintenance by one week' },
+  );
+  // Written whether or not the writes succeed: only what was taken before stays recorded.
+  return { writes, status: record(taken), settle: () => ({ condition: window ? { status: 'True' } : { status: 'Absent' }, status: record(set) }) };
 }
 
 /** Filters are compared as JSON: Atlas may space or order a document differently than it was written. */

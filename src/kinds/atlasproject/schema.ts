@@ -5,7 +5,7 @@
  */
 import { Type, type Static, type TBoolean, type TOptional } from '@sinclair/typebox';
 import { CustomRole } from '../atlascustomrole/schema.js';
-import { cel, CommonStatus, kept, READY_COLUMN } from '../common.js';
+import { cel, CommonStatus, READY_COLUMN } from '../common.js';
 import { KEPT_SPEC_FIELDS, OFFICIAL_STATUS_FIELDS } from './kept-fields.js';
 
 export const ONE_ADDRESS_MESSAGE = "only one of the 'awsSecurityGroup', 'cidrBlock' or 'ipAddress' is required be specified";
@@ -60,9 +60,9 @@ export const AtlasProjectSpec = Type.Object({
       dayOfWeek: Type.Optional(Type.Integer({ minimum: 1, maximum: 7, description: '1 = Sunday … 7 = Saturday.' })),
       hourOfDay: Type.Optional(Type.Integer({ minimum: 0, maximum: 23, description: 'UTC hour the window starts.' })),
       autoDefer: Type.Optional(Type.Boolean({ description: "Defer each scheduled maintenance once, automatically (Atlas's autoDeferOnceEnabled)." })),
-      // One-shot actions (start now, defer this once): kept, not taken on each sync.
-      startASAP: Type.Optional(kept(Type.Boolean())),
-      defer: Type.Optional(kept(Type.Boolean())),
+      // One-shot actions: taken once when set (status.maintenanceActionsTaken), not on every sync.
+      startASAP: Type.Optional(Type.Boolean({ description: 'Start the pending maintenance now: taken once when set; unset and set again to repeat.' })),
+      defer: Type.Optional(Type.Boolean({ description: 'Defer the scheduled maintenance by a week: taken once when set; unset and set again to repeat.' })),
     }),
   ),
   auditing: Type.Optional(
@@ -90,6 +90,9 @@ export const AtlasProjectStatus = Type.Object({
   ),
   expiredIpAccessList: Type.Optional(Type.Array(IpAccessListEntry)),
   ...OFFICIAL_STATUS_FIELDS,
+  maintenanceActionsTaken: Type.Optional(
+    Type.Array(Type.String(), { description: 'The one-shot maintenance actions (startASAP, defer) set in the spec and already taken; one is taken again only after it was unset.' }),
+  ),
   customRoles: Type.Optional(
     Type.Array(Type.Object({ name: Type.String(), status: Type.String({ description: 'OK or FAILED.' }), error: Type.Optional(Type.String()) }), {
       description: 'The roles spec.customRoles manages: one dropped from the spec is deleted from Atlas, and no other role ever is.',

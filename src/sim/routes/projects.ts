@@ -110,6 +110,15 @@ export function projectRoutes(ctx: SimContext): FastifyPluginAsync {
       // The spec gives this answer no body.
       return send(reply, 200, undefined);
     });
+    // Atlas allows two deferrals of one scheduled maintenance, and only of a window a user set.
+    app.post<{ Params: { groupId: string } }>(`${WINDOW}/defer`, V, async (request, reply) => {
+      const project = ownedProject(ctx, request, request.params.groupId);
+      if (!project.maintenanceWindow) throw atlasErrors.maintenanceWindowNotDefined();
+      const deferrals = Number(project.maintenanceWindow.numberOfDeferrals ?? 0);
+      if (deferrals >= 2) throw atlasErrors.maintenanceDeferralsExceeded();
+      project.maintenanceWindow = { ...project.maintenanceWindow, numberOfDeferrals: deferrals + 1 };
+      return send(reply, 200, undefined);
+    });
     app.delete<{ Params: { groupId: string } }>(WINDOW, V, async (request, reply) => {
       delete ownedProject(ctx, request, request.params.groupId).maintenanceWindow;
       return send(reply, 204, undefined);
