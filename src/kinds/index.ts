@@ -6,6 +6,8 @@ import { atlasBackupSchedule } from './atlasbackupschedule/kind.js';
 import { atlasBackupScheduleCrd } from './atlasbackupschedule/schema.js';
 import { atlasCluster } from './atlascluster/kind.js';
 import { atlasCustomRole } from './atlascustomrole/kind.js';
+import { atlasTeam } from './atlasteam/kind.js';
+import { atlasTeamCrd } from './atlasteam/schema.js';
 import { atlasCustomRoleCrd } from './atlascustomrole/schema.js';
 import { atlasIPAccessList } from './atlasipaccesslist/kind.js';
 import { atlasIPAccessListCrd } from './atlasipaccesslist/schema.js';
@@ -20,7 +22,7 @@ import { connectionSecretSharing } from './connectionsecretsharing/kind.js';
 import type { KindDefinition } from './crd.js';
 
 export function allKinds(): KindController[] {
-  return [atlasProject, atlasCluster, atlasDeployment, atlasDatabaseUser, atlasIPAccessList, atlasCustomRole, atlasBackupSchedule, atlasBackupPolicy];
+  return [atlasProject, atlasCluster, atlasDeployment, atlasDatabaseUser, atlasIPAccessList, atlasCustomRole, atlasTeam, atlasBackupSchedule, atlasBackupPolicy];
 }
 
 /** The DecoratorControllers this operator serves. */
@@ -29,7 +31,7 @@ export function allDecorators(): DecoratorKind[] {
 }
 
 /** Every kind's schema, for the CRD generator and its test. */
-export const kindDefinitions: KindDefinition[] = [atlasProjectCrd, atlasClusterCrd, atlasDeploymentCrd, atlasDatabaseUserCrd, atlasIPAccessListCrd, atlasCustomRoleCrd, atlasBackupScheduleCrd, atlasBackupPolicyCrd];
+export const kindDefinitions: KindDefinition[] = [atlasProjectCrd, atlasClusterCrd, atlasDeploymentCrd, atlasDatabaseUserCrd, atlasIPAccessListCrd, atlasCustomRoleCrd, atlasTeamCrd, atlasBackupScheduleCrd, atlasBackupPolicyCrd];
 
 export function crdFileName(kind: KindDefinition): string {
   return `atlas.mongodb.com_${kind.plural}.yaml`;

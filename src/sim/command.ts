@@ -14,7 +14,7 @@ export const simFlags = {
   'client-secret': { env: 'SIM_CLIENT_SECRET', help: 'service account client secret', default: DEMO_ORG.clientSecret as string, parse: parsers.string },
   config: {
     env: 'SIM_CONFIG',
-    help: 'JSON file {"organizations":[{"id","apiKeys":[{"publicKey","privateKey"}],"serviceAccounts":[{"clientId","clientSecret"}]}]}, replacing the flags above',
+    help: 'JSON file {"organizations":[{"id","apiKeys":[{"publicKey","privateKey"}],"serviceAccounts":[{"clientId","clientSecret"}],"users":["ada@example.com"]}]}, replacing the flags above',
     default: '',
     parse: parsers.string,
   },
@@ -65,6 +65,7 @@ export function simulatorOptions(values: FlagValues<typeof simFlags>): Simulator
         id: values['org-id'],
         apiKeys: [{ publicKey: values['public-key'], privateKey: values['private-key'] }],
         serviceAccounts: [{ clientId: values['client-id'], clientSecret: values['client-secret'] }],
+        users: [...DEMO_ORG.users],
       },
     ];
   }

@@ -88,6 +88,15 @@ export const atlasErrors = {
   maintenanceWindowNotDefined: () =>
     new SimError(400, 'ATLAS_MAINTENANCE_WINDOW_NOT_DEFINED', 'No maintenance window defined for project. This action is only supported for projects with user defined maintenance windows.'),
   maintenanceDeferralsExceeded: () => new SimError(400, 'ATLAS_NUM_MAINTENANCE_DEFERRALS_EXCEEDED', 'Scheduled maintenance for a group cannot be deferred more than twice.'),
+  teamNameNotFound: (name: string) => new SimError(404, 'TEAM_NAME_NOT_FOUND', `No team with name "${name}" exists.`, [name]),
+  teamNotFound: (id: string) => new SimError(404, 'TEAM_NOT_FOUND', `No team with ID ${id} exists.`, [id]),
+  teamNotInGroup: () => new SimError(404, 'TEAM_NOT_IN_GROUP', 'The team in your request is not assigned to this group.'),
+  teamNameTaken: (name: string, orgId: string) => new SimError(409, 'TEAM_NAME_NOT_AVAILABLE', `Cannot create a team named ${name} in organization ${orgId}.`, [name, orgId]),
+  emptyTeam: () => new SimError(400, 'CANNOT_CREATE_EMPTY_TEAM', 'A team must contain at least one user. Add a user to your team to continue.'),
+  usernameNotFound: (username: string) => new SimError(404, 'USERNAME_NOT_FOUND', `No user with username ${username} exists.`, [username]),
+  userIdNotFound: (id: string) => new SimError(404, 'USER_NOT_FOUND', `No user with ID ${id} exists.`, [id]),
+  pendingUser: () =>
+    new SimError(404, 'CANNOT_ADD_PENDING_USER', 'The user cannot be added to any group or teams in this organization as it is a pending user/the user has not accepted the invite to this organization.'),
   customRoleNotFound: (name: string, groupId: string) =>
     new SimError(404, 'ATLAS_CUSTOM_ROLE_NOT_FOUND', `No custom role with name ${name} exists in group ${groupId}.`, [name, groupId]),
   customRoleExists: (name: string) => new SimError(409, 'ATLAS_CUSTOM_ROLE_NAME_ALREADY_EXISTS', `A custom role with the name ${name} already exists.`, [name]),

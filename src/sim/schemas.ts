@@ -408,6 +408,14 @@ export const DatabaseUser = Type.Object(
 );
 export const DatabaseUserUpdate = Type.Partial(DatabaseUser, strict);
 
+/** Organization teams (2023-01-01), their members (2025-02-19) and project roles. */
+export const TeamCreate = Type.Object({ name: Type.String({ minLength: 1 }), usernames: Type.Array(Type.String()) }, strict);
+export const TeamMember = Type.Object({ id: Type.String() }, strict);
+// Project roles; the spec lists no enum, so only their prefix is checked.
+const TeamRoleNames = Type.Array(Type.String({ pattern: '^GROUP_' }), { minItems: 1 });
+export const TeamAssignments = Type.Array(Type.Object({ teamId: Type.String(), roleNames: TeamRoleNames }, strict), { minItems: 1 });
+export const TeamRolesUpdate = Type.Object({ teamId: Type.Optional(Type.String()), roleNames: TeamRoleNames }, strict);
+
 /** …/customDBRoles/roles (2023-01-01): a custom database role; the update leaves out the name. */
 const RoleAction = Type.Object(
   {

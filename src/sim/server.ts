@@ -22,6 +22,7 @@ import { clusterRoutes } from './routes/clusters.js';
 import { processArgsRoutes } from './routes/process-args.js';
 import { flexClusterRoutes } from './routes/flex-clusters.js';
 import { customRoleRoutes } from './routes/custom-roles.js';
+import { teamRoutes } from './routes/teams.js';
 import { databaseUserRoutes } from './routes/database-users.js';
 import { controlRoutes, snapshotState, type SimControl } from './control.js';
 
@@ -30,6 +31,8 @@ export interface SimOrganization {
   name?: string;
   apiKeys?: ApiKey[];
   serviceAccounts?: ServiceAccount[];
+  /** Usernames (email addresses) of the organization's ACTIVE users, who can join its teams. */
+  users?: string[];
 }
 
 export interface SimulatorOptions {
@@ -56,6 +59,8 @@ export const DEMO_ORG = {
   privateKey: 'demo-private-key-not-a-secret',
   clientId: 'mdb_sa_id_5f0c0a0b0c0d0e0f10111213',
   clientSecret: 'mdb_sa_sk_demo-client-secret-not-a-secret',
+  /** Its users, who can be members of teams (AtlasTeam usernames). */
+  users: ['ada@example.com', 'grace@example.com', 'linus@example.com'],
 } as const;
 
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { capacity: 1200, refillPerSecond: 100 };
@@ -83,11 +88,13 @@ export function buildSimulator(options: SimulatorOptions = {}): { app: FastifyIn
       name: DEMO_ORG.name,
       apiKeys: [{ publicKey: DEMO_ORG.publicKey, privateKey: DEMO_ORG.privateKey }],
       serviceAccounts: [{ clientId: DEMO_ORG.clientId, clientSecret: DEMO_ORG.clientSecret }],
+      users: [...DEMO_ORG.users],
     },
   ];
   for (const org of organizations) {
     for (const key of org.apiKeys ?? []) auth.addApiKey(org.id, key);
     for (const account of org.serviceAccounts ?? []) auth.addServiceAccount(org.id, account);
+    for (const username of org.users ?? []) store.addOrgUser(org.id, username);
   }
   const ctx: SimContext = { store, clock, auth, faults, rateLimits };
 
@@ -177,6 +184,7 @@ export function buildSimulator(options: SimulatorOptions = {}): { app: FastifyIn
   app.register(processArgsRoutes(ctx));
   app.register(databaseUserRoutes(ctx));
   app.register(customRoleRoutes(ctx));
+  app.register(teamRoutes(ctx));
 
   const control: SimControl = {
     store,

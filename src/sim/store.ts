@@ -3,6 +3,7 @@
  * ACTIVE, user changes → APPLIED, expiry) are evaluated lazily against the simulator clock
  * on every read, so advancing the clock is all a test needs to do.
  */
+import { createHash } from 'node:crypto';
 import type { SimClock } from './clock.js';
 import type { ClusterDoc, ClusterRecord } from './cluster-model.js';
 import { hostLabel, objectId, type IdSource } from './ids.js';
@@ -23,6 +24,8 @@ export interface ProjectRecord {
   settings: Record<string, boolean>;
   /** GET/PATCH/DELETE …/maintenanceWindow; absent: Atlas's default window. */
   maintenanceWindow?: Record<string, unknown>;
+  /** GET/POST/PATCH/DELETE …/teams: team id → its roles in the project. */
+  teamRoles?: Record<string, string[]>;
   /** GET/PATCH …/auditLog; absent: auditing off, as a new project starts. */
   auditing?: { enabled?: boolean; auditFilter?: string; auditAuthorizationSuccess?: boolean };
 }
@@ -54,6 +57,23 @@ export interface DatabaseUserRecord {
   oidcAuthType: string;
 }
 
+/** A user of an organization (Atlas's cloud users, not database users). */
+export interface OrgUserRecord {
+  id: string;
+  orgId: string;
+  username: string;
+  status: 'ACTIVE' | 'PENDING';
+  /** When the user joined (ACTIVE) or was invited (PENDING), ms since the epoch. */
+  since: number;
+}
+
+export interface TeamRecord {
+  id: string;
+  orgId: string;
+  name: string;
+  userIds: Set<string>;
+}
+
 /** A custom database role, as Atlas renders it. */
 export interface CustomRoleRecord {
   roleName: string;
@@ -69,6 +89,10 @@ export class SimStore {
   readonly clusters = new Map<string, Map<string, ClusterRecord>>();
   /** groupId → `${databaseName}/${username}` → user */
   readonly users = new Map<string, Map<string, DatabaseUserRecord>>();
+  /** user id → organization user */
+  readonly orgUsers = new Map<string, OrgUserRecord>();
+  /** team id → team */
+  readonly teams = new Map<string, TeamRecord>();
   /** groupId → role name → custom database role */
   readonly customRoles = new Map<string, Map<string, CustomRoleRecord>>();
 
@@ -85,6 +109,7 @@ export class SimStore {
     this.clusters.clear();
     this.users.clear();
     this.customRoles.clear();
+    this.teams.clear();
   }
 
   now(): number {
@@ -115,6 +140,24 @@ export class SimStore {
       if (entry.deleteAfterDate && Date.parse(entry.deleteAfterDate) <= now) list.delete(key);
     }
     return list;
+  }
+
+  // Organization users and teams
+
+  /** A user who belongs to (ACTIVE) or was invited to (PENDING) an organization. */
+  addOrgUser(orgId: string, username: string, status: OrgUserRecord['status'] = 'ACTIVE'): OrgUserRecord {
+    // Derived from the name, so adding users never shifts the ids projects and clusters get.
+    const user = { id: createHash('sha256').update(`${orgId}/${username}`).digest('hex').slice(0, 24), orgId, username, status, since: this.clock.now() };
+    this.orgUsers.set(user.id, user);
+    return user;
+  }
+
+  usersOfOrg(orgId: string): OrgUserRecord[] {
+    return [...this.orgUsers.values()].filter((u) => u.orgId === orgId);
+  }
+
+  teamsOf(orgId: string): TeamRecord[] {
+    return [...this.teams.values()].filter((t) => t.orgId === orgId);
   }
 
   // Custom database roles

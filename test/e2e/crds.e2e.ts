@@ -22,7 +22,7 @@ t.test('the CRDs on a real API server', { timeout: 900_000 }, async (t) => {
   });
   const k = plane.kubectl;
   k(['apply', '-k', join(root, 'deploy/crds')]);
-  k(['wait', '--for=condition=Established', '--timeout=60s', 'crd/atlasprojects.atlas.mongodb.com', 'crd/atlasclusters.atlas.mongodb.com', 'crd/atlasdeployments.atlas.mongodb.com', 'crd/atlasdatabaseusers.atlas.mongodb.com', 'crd/atlasbackupschedules.atlas.mongodb.com', 'crd/atlasbackuppolicies.atlas.mongodb.com', 'crd/atlasipaccesslists.atlas.mongodb.com', 'crd/atlascustomroles.atlas.mongodb.com']);
+  k(['wait', '--for=condition=Established', '--timeout=60s', 'crd/atlasprojects.atlas.mongodb.com', 'crd/atlasclusters.atlas.mongodb.com', 'crd/atlasdeployments.atlas.mongodb.com', 'crd/atlasdatabaseusers.atlas.mongodb.com', 'crd/atlasbackupschedules.atlas.mongodb.com', 'crd/atlasbackuppolicies.atlas.mongodb.com', 'crd/atlasipaccesslists.atlas.mongodb.com', 'crd/atlascustomroles.atlas.mongodb.com', 'crd/atlasteams.atlas.mongodb.com']);
   k(['create', 'namespace', 'team-a']);
 
   for (const file of ['credentials-secret.yaml', 'atlasproject.yaml', 'atlasproject-invalid-ip.yaml', 'atlascluster.yaml', 'atlasdeployment.yaml', 'atlasdatabaseuser.yaml']) {
@@ -122,6 +122,7 @@ t.test("objects stored under the official operator's CRDs keep every field once 
     ['atlasbackuppolicies', 'AtlasBackupPolicy', 'v2.15.1'],
     ['atlasipaccesslists', 'AtlasIPAccessList', 'v2.15.1'],
     ['atlascustomroles', 'AtlasCustomRole', 'v2.15.1'],
+    ['atlasteams', 'AtlasTeam', 'v2.15.1'],
     ['atlasclusters', 'AtlasCluster', 'v0.8.1'],
   ] as const;
   const stored: Record<string, unknown> = {};

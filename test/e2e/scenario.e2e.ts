@@ -30,7 +30,7 @@ import { buildBinaries, freePortOnLoopback, startControlPlane, type ControlPlane
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const samples = join(root, '../shared/ako-samples/v0.5.0');
 const HOOKS = ['customize', 'sync', 'finalize'];
-const KINDS = ['atlasproject', 'atlascluster', 'atlasdeployment', 'atlasdatabaseuser', 'atlasipaccesslist', 'atlascustomrole', 'atlasbackupschedule', 'atlasbackuppolicy'];
+const KINDS = ['atlasproject', 'atlascluster', 'atlasdeployment', 'atlasdatabaseuser', 'atlasipaccesslist', 'atlascustomrole', 'atlasteam', 'atlasbackupschedule', 'atlasbackuppolicy'];
 /** Every controller deploy/metacontroller defines, by kind and name (= the hooks' route). */
 const CONTROLLERS = [...KINDS.map((name) => ['CompositeController', name] as const), ['DecoratorController', 'connectionsecretsharing'] as const];
 /** The idle window; E2E_IDLE_SECONDS shortens it for a quick local run. */

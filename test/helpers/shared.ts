@@ -129,8 +129,8 @@ export class SpecValidator {
 
   /** The spec's path template for a fastify route (`:groupId` → `{groupId}`). */
   static specPath(route: string): string {
-    // `::` is fastify's literal colon (flexClusters:tenantUpgrade).
-    return route.replace(/::/g, '\0').replace(/:(\w+)/g, '{$1}').replace(/\0/g, ':');
+    // `::` is fastify's literal colon (flexClusters:tenantUpgrade); `:teamId(^…)` a parameter with its pattern.
+    return route.replace(/::/g, '\0').replace(/:(\w+)(\([^)]*\))?/g, '{$1}').replace(/\0/g, ':');
   }
 
   /**

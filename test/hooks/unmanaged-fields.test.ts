@@ -13,7 +13,7 @@ import { conditionsOf, demoCredentials, secret, startOperator, type Obj } from '
 import { SHARED } from '../helpers/shared.js';
 
 t.test('the walk names every undefined field where a user wrote it, inside arrays too', async (t) => {
-  t.same(unmanagedFields(AtlasProjectSpec, { name: 'p', maintenanceWindow: { dayOfWeek: 3, startASAP: true }, teams: [] }), ['spec.teams'], 'a kept-not-managed field is named, a managed one is not');
+  t.same(unmanagedFields(AtlasProjectSpec, { name: 'p', maintenanceWindow: { dayOfWeek: 3, startASAP: true }, teams: [], networkPeers: [] }), ['spec.networkPeers'], 'a kept-not-managed field is named, a managed one is not');
   t.same(unmanagedFields(AtlasProjectSpec, { name: 'p', maintenanceWindow: { dayOfWeek: 3, startNow: true } }), ['spec.maintenanceWindow.startNow'], 'inside a managed object too');
   t.same(unmanagedFields(AtlasProjectSpec, { name: 'p', projectIpAccessList: [{ ipAddress: '192.0.2.1' }, { cidrBlock: '10.0.0.0/8', typo: 1 }] }), ['spec.projectIpAccessList[1].typo']);
   t.same(unmanagedFields(AtlasDatabaseUserSpec, { username: 'u', roles: [{ roleName: 'r', databaseName: 'd' }], oidcAuthType: 'IDP_GROUP', descripton: 'a typo' }), ['spec.descripton']);
@@ -50,11 +50,11 @@ t.test('the official maintenance-window sample: Ready, the window set in Atlas a
   await op.sync('atlasproject', p, [keys]);
   t.equal(stored()!.hourOfDay, 5, 'drift in Atlas is put back');
 
-  p.spec.teams = [{ teamRef: { name: 'devs' }, roles: ['GROUP_OWNER'] }];
+  p.spec.privateEndpoints = [{ provider: 'AWS', region: 'US_EAST_1' }];
   p.metadata.generation = 2;
   const before = op.writes();
   await op.sync('atlasproject', p, [keys]);
-  t.match(conditionsOf(p).FieldsManaged, { status: 'Unknown', reason: 'NotSupportedByThisOperator', message: /^spec\.teams: kept as given but not managed by this operator/ });
+  t.match(conditionsOf(p).FieldsManaged, { status: 'Unknown', reason: 'NotSupportedByThisOperator', message: /^spec\.privateEndpoints: kept as given but not managed by this operator/ });
   t.equal(conditionsOf(p).Ready!.status, 'True', 'Ready is not held by fields we do not manage');
   t.equal(op.writes(), before, 'nothing is done in Atlas for them');
 
@@ -93,7 +93,7 @@ t.test('the official maintenance-window sample: Ready, the window set in Atlas a
   t.match(conditionsOf(p).ValidationSucceeded, { status: 'False', reason: 'ProjectWindowInvalid', message: /startASAP and defer cannot both be set/ });
 
   delete p.spec.maintenanceWindow;
-  delete p.spec.teams;
+  delete p.spec.privateEndpoints;
   p.metadata.generation = 5;
   await op.sync('atlasproject', p, [keys]);
   t.notOk(conditionsOf(p).FieldsManaged, 'the condition goes with the fields');

@@ -6,9 +6,12 @@
 import t from 'tap';
 import { schemaProblem } from '../../src/kernel/validation.js';
 import { AtlasIPAccessListSpec } from '../../src/kinds/atlasipaccesslist/schema.js';
+import { AtlasTeamSpec } from '../../src/kinds/atlasteam/schema.js';
 
-t.test('the date-time format is known to the hooks, and still refuse what is not one', async (t) => {
+t.test('date-time and email formats are known to the hooks, and still refuse what is not one', async (t) => {
   const list = (deleteAfterDate: string) => ({ projectRef: { name: 'p' }, entries: [{ ipAddress: '192.0.2.1', deleteAfterDate }] });
   t.equal(schemaProblem(AtlasIPAccessListSpec, list('2030-01-01T00:00:00Z')), undefined);
   t.match(schemaProblem(AtlasIPAccessListSpec, list('next week')), /^spec\.entries\[0\]\.deleteAfterDate: .*date-time/);
+  t.equal(schemaProblem(AtlasTeamSpec, { name: 'Developers', usernames: ['ada@example.com'] }), undefined);
+  t.match(schemaProblem(AtlasTeamSpec, { name: 'Developers', usernames: ['ada'] }), /^spec\.usernames\[0\]: .*email/);
 });

@@ -38,7 +38,7 @@ function lookup(ours: Map<string, Node>, path: string): { defined: Node } | { ke
 const TARGETS: Array<[release: string, kinds: string[]]> = [
   ['v0.5.0', ['AtlasProject', 'AtlasCluster', 'AtlasDatabaseUser']],
   ['v0.8.1', ['AtlasProject', 'AtlasCluster', 'AtlasDatabaseUser']],
-  ['v2.15.1', ['AtlasProject', 'AtlasDeployment', 'AtlasDatabaseUser', 'AtlasBackupSchedule', 'AtlasBackupPolicy', 'AtlasIPAccessList', 'AtlasCustomRole']],
+  ['v2.15.1', ['AtlasProject', 'AtlasDeployment', 'AtlasDatabaseUser', 'AtlasBackupSchedule', 'AtlasBackupPolicy', 'AtlasIPAccessList', 'AtlasCustomRole', 'AtlasTeam']],
 ];
 
 const root = `${SHARED}ako-crds`;

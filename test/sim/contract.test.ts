@@ -78,6 +78,29 @@ t.test('simulator responses validate against spec.yaml', { skip: skipWithoutSpec
   await call('PATCH', `/api/atlas/v2/groups/${id}/auditLog`, '2023-01-01', { enabled: true, auditFilter: '{"atype":"authenticate"}', auditAuthorizationSuccess: false });
   await call('GET', `/api/atlas/v2/groups/${id}/auditLog`, '2023-01-01');
   await call('PATCH', `/api/atlas/v2/groups/${id}/auditLog`, '2023-01-01', { auditFilter: 'not json' });
+  // Organization users and teams, and teams in the project
+  const org = `/api/atlas/v2/orgs/${DEMO_ORG.id}`;
+  const people = (await http.call<{ results: Array<{ id: string; username: string }> }>({ method: 'GET', path: `${org}/users`, route: '', version: '2025-02-19' }, { credentials: demoKey })).body.results;
+  const ada = people.find((u) => u.username === 'ada@example.com')!;
+  const grace = people.find((u) => u.username === 'grace@example.com')!;
+  const created = (await http.call<{ id: string }>({ method: 'POST', path: `${org}/teams`, route: '', version: '2023-01-01', body: { name: 'Developers', usernames: ['ada@example.com'] } }, { credentials: demoKey })).body;
+  await call('POST', `${org}/teams`, '2023-01-01', { name: 'Developers', usernames: ['ada@example.com'] });
+  await call('POST', `${org}/teams`, '2023-01-01', { name: 'Empty', usernames: [] });
+  await call('POST', `${org}/teams`, '2023-01-01', { name: 'Strangers', usernames: ['nobody@example.com'] });
+  await call('GET', `${org}/teams`, '2023-01-01');
+  await call('GET', `${org}/teams/byName/Developers`, '2023-01-01');
+  await call('GET', `${org}/teams/byName/Missing`, '2023-01-01');
+  await call('GET', `${org}/teams/${created.id}`, '2023-01-01');
+  await call('POST', `${org}/teams/${created.id}:addUser`, '2025-02-19', { id: grace.id });
+  await call('POST', `${org}/teams/${created.id}:addUser`, '2025-02-19', { id: grace.id });
+  await call('GET', `${org}/teams/${created.id}/users`, '2025-02-19');
+  await call('POST', `${org}/teams/${created.id}:removeUser`, '2025-02-19', { id: ada.id });
+  await call('POST', `/api/atlas/v2/groups/${id}/teams`, '2023-01-01', [{ teamId: created.id, roleNames: ['GROUP_READ_ONLY'] }]);
+  await call('POST', `/api/atlas/v2/groups/${id}/teams`, '2023-01-01', [{ teamId: created.id, roleNames: ['GROUP_OWNER'] }]);
+  await call('GET', `/api/atlas/v2/groups/${id}/teams`, '2023-01-01');
+  await call('PATCH', `/api/atlas/v2/groups/${id}/teams/${created.id}`, '2023-01-01', { roleNames: ['GROUP_OWNER'] });
+  await call('DELETE', `/api/atlas/v2/groups/${id}/teams/${created.id}`, '2023-01-01');
+  await call('DELETE', `/api/atlas/v2/groups/${id}/teams/${created.id}`, '2023-01-01');
   // Custom database roles
   const roles = `/api/atlas/v2/groups/${id}/customDBRoles/roles`;
   await call('POST', roles, '2023-01-01', { roleName: 'reader', actions: [{ action: 'FIND', resources: [{ db: 'shop', collection: 'orders' }] }, { action: 'LIST_SESSIONS', resources: [{ cluster: true }] }] });
@@ -230,7 +253,7 @@ t.test('the simulator serves exactly the versions spec.yaml lists, for every rou
   await atlas.accessList.add(id, [{ ipAddress: '192.0.2.1' }]);
   await http.call({ method: 'POST', path: `/api/atlas/v2/groups/${id}/flexClusters`, route: '', version: '2024-11-13', body: { name: 'f1', providerSettings: { backingProviderName: 'AWS', regionName: 'US_EAST_1' } } }, { credentials: demoKey });
   control.advance(1);
-  const params: Record<string, string> = { groupId: id, clusterName: 'c1', name: 'f1', databaseName: 'admin', username: 'u', entryValue: '192.0.2.1', groupName: 'Versions' };
+  const params: Record<string, string> = { groupId: id, clusterName: 'c1', name: 'f1', databaseName: 'admin', username: 'u', entryValue: '192.0.2.1', groupName: 'Versions', orgId: DEMO_ORG.id, teamId: 'aaaaaaaaaaaaaaaaaaaaaaaa', teamName: 'Developers', roleName: 'reader' };
   const order = ['GET', 'POST', 'PATCH', 'DELETE'];
   routes.sort((a, b) => order.indexOf(a.method) - order.indexOf(b.method) || b.url.length - a.url.length);
   const refused: string[] = [];
@@ -239,7 +262,7 @@ t.test('the simulator serves exactly the versions spec.yaml lists, for every rou
     const versions = specVersions(spec, SpecValidator.specPath(route.url), route.method);
     t.ok(versions.length > 0, `${route.method} ${route.url} is in the spec`);
     table.push(`${route.method} ${route.url}: ${versions.join(', ')}`);
-    const path = route.url.replace(/::/g, '\0').replace(/:(\w+)/g, (_m, name: string) => encodeURIComponent(params[name]!)).replace(/\0/g, ':');
+    const path = route.url.replace(/::/g, '\0').replace(/:(\w+)(\([^)]*\))?/g, (_m, name: string) => encodeURIComponent(params[name]!)).replace(/\0/g, ':');
     const ask = async (version: string) => {
       try {
         await http.call({ method: route.method as 'GET', path, route: route.url, version, body: route.method === 'POST' || route.method === 'PATCH' ? {} : undefined }, { credentials: demoKey });

@@ -1,5 +1,5 @@
 /** AtlasBackupPolicy: its items reach Atlas through the schedules that use it. */
-import { referencedController } from '../referenced.js';
+import { listedIn, refAt, referencedController } from '../referenced.js';
 import { AtlasBackupPolicySpec } from './schema.js';
 
 export const BACKUP_POLICY_READY = 'BackupPolicyReady';
@@ -10,6 +10,6 @@ export const atlasBackupPolicy = referencedController({
   spec: AtlasBackupPolicySpec,
   condition: BACKUP_POLICY_READY,
   invalidReason: 'BackupPolicyInvalidSpec',
-  usedBy: 'backupScheduleIDs',
-  referrer: { kind: 'AtlasBackupSchedule', resource: 'atlasbackupschedules', ref: ['policy'] },
+  status: listedIn('backupScheduleIDs'),
+  referrer: { kind: 'AtlasBackupSchedule', resource: 'atlasbackupschedules', refs: refAt('policy') },
 });

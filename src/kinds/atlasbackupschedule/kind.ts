@@ -1,5 +1,5 @@
 /** AtlasBackupSchedule: applied to each referencing AtlasDeployment's cluster by that deployment's sync. */
-import { referencedController } from '../referenced.js';
+import { listedIn, refAt, referencedController } from '../referenced.js';
 import { AtlasBackupScheduleSpec } from './schema.js';
 
 export const BACKUP_SCHEDULE_READY = 'BackupScheduleReady';
@@ -10,6 +10,6 @@ export const atlasBackupSchedule = referencedController({
   spec: AtlasBackupScheduleSpec,
   condition: BACKUP_SCHEDULE_READY,
   invalidReason: 'BackupScheduleInvalidSpec',
-  usedBy: 'deploymentID',
-  referrer: { kind: 'AtlasDeployment', resource: 'atlasdeployments', ref: ['backupRef'] },
+  status: listedIn('deploymentID'),
+  referrer: { kind: 'AtlasDeployment', resource: 'atlasdeployments', refs: refAt('backupRef') },
 });

@@ -128,16 +128,6 @@ export const KEPT_SPEC_FIELDS = {
   networkPeers: opt(kept(Type.Array(NetworkPeer))),
   privateEndpoints: opt(kept(Type.Array(PrivateEndpoint))),
   regionalizedPrivateEndpoint: opt(kept(Type.Object({ enabled: bool() }))),
-  teams: opt(
-    kept(
-      Type.Array(
-        Type.Object({
-          roles: Type.Array(Type.String({ enum: ['GROUP_OWNER', 'GROUP_CLUSTER_MANAGER', 'GROUP_DATA_ACCESS_ADMIN', 'GROUP_DATA_ACCESS_READ_WRITE', 'GROUP_DATA_ACCESS_READ_ONLY', 'GROUP_READ_ONLY'] }), { minItems: 1 }),
-          teamRef: Ref,
-        }),
-      ),
-    ),
-  ),
   x509CertRef: opt(kept(Ref)),
 };
 
@@ -255,5 +245,4 @@ export const OFFICIAL_STATUS_FIELDS = {
   ),
   prometheus: opt(Type.Object({ prometheusDiscoveryURL: str(), scheme: str() })),
   regionalizedPrivateEndpoint: opt(Type.Object({ enabled: bool() })),
-  teams: opt(Type.Array(Type.Object({ id: str(), teamRef: Ref }))),
 };

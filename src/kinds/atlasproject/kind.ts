@@ -16,6 +16,7 @@ import { clusterReads } from '../clusters/atlas.js';
 import { API_VERSION } from '../common.js';
 import { projectGone } from '../project-scope.js';
 import { projectReads } from './atlas.js';
+import { observeAssignments, observeTeams, planAssignments, planTeams, teamRules } from './teams.js';
 import {
   checkProjectSpec,
   dependents,
@@ -39,12 +40,13 @@ import {
 import { AtlasProjectSpec } from './schema.js';
 
 function observedStatus(parent: KubeObject): Record<string, unknown> {
-  const status = (parent.status ?? {}) as { id?: string; orgId?: string; expiredIpAccessList?: unknown[]; customRoles?: unknown[]; maintenanceActionsTaken?: unknown[] };
+  const status = (parent.status ?? {}) as { id?: string; orgId?: string; expiredIpAccessList?: unknown[]; customRoles?: unknown[]; maintenanceActionsTaken?: unknown[]; teams?: unknown[] };
   return {
     ...(status.id ? { id: status.id } : {}),
     ...(status.orgId ? { orgId: status.orgId } : {}),
     ...(status.expiredIpAccessList?.length ? { expiredIpAccessList: status.expiredIpAccessList } : {}),
     ...(Array.isArray(status.customRoles) && status.customRoles.length > 0 ? { customRoles: status.customRoles } : {}),
+    ...(Array.isArray(status.teams) && status.teams.length > 0 ? { teams: status.teams } : {}),
     ...(Array.isArray(status.maintenanceActionsTaken) && status.maintenanceActionsTaken.length > 0 ? { maintenanceActionsTaken: status.maintenanceActionsTaken } : {}),
   };
 }
@@ -151,6 +153,23 @@ const customRolesStep = step({
   plan: planCustomRoles,
 });
 
+const teamsStep = step({
+  name: 'teams',
+  condition: PROJECT_CONDITIONS.teams,
+  reasons: { create: 'TeamNotCreatedInAtlas', update: 'TeamNotUpdatedInAtlas', delete: 'TeamNotUpdatedInAtlas' },
+  observe: observeTeams,
+  plan: planTeams,
+});
+
+const teamAssignmentStep = step({
+  name: 'team assignment',
+  condition: PROJECT_CONDITIONS.teams,
+  // The official operator's reason for a failed assignment.
+  reasons: { create: 'ProjectTeamUnavailable', update: 'ProjectTeamUnavailable', delete: 'ProjectTeamUnavailable' },
+  observe: observeAssignments,
+  plan: planAssignments,
+});
+
 const accessListStep = step({
   name: 'access list',
   condition: PROJECT_CONDITIONS.accessList,
@@ -187,12 +206,14 @@ export const atlasProjectKind: ManagedKind<AtlasProjectSpec, ProjectScope> = {
     { apiVersion: API_VERSION, resource: 'atlasipaccesslists', namespace: parent.metadata.namespace ?? 'default', labelSelector: {} },
     // Its roles are theirs too, and need the project until they are gone.
     { apiVersion: API_VERSION, resource: 'atlascustomroles', namespace: parent.metadata.namespace ?? 'default', labelSelector: {} },
+    // The AtlasTeams spec.teams names: a change to one re-syncs the project.
+    ...teamRules(parent),
   ],
   validate: checkProjectSpec,
   specSchema: AtlasProjectSpec,
   observedStatus,
   connect,
-  steps: [projectStep, settingsStep, maintenanceWindowStep, maintenanceActionsStep, auditingStep, customRolesStep, accessListStep, activationStep],
+  steps: [projectStep, settingsStep, maintenanceWindowStep, maintenanceActionsStep, auditingStep, customRolesStep, accessListStep, activationStep, teamsStep, teamAssignmentStep],
   deletion: {
     noun: 'the Atlas project',
     // Clusters and users find their credentials through this object: gone first, they could never be finalized.

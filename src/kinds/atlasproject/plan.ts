@@ -27,6 +27,8 @@ export const PROJECT_CONDITIONS = {
   auditing: 'AuditingReady',
   customRoles: 'ProjectCustomRolesReady',
   accessList: 'IPAccessListReady',
+  // Last, as its steps run last: a kernel-level failure lands on the step that was running.
+  teams: 'ProjectTeamsReady',
 } as const;
 
 export interface ProjectScope {
@@ -40,6 +42,8 @@ export interface ProjectScope {
   /** Entries that may still be PENDING, and those of them this sync adds. */
   uncertain: string[];
   added: string[];
+  /** spec.teams: each AtlasTeam (namespace/name) and its Atlas team id, once made or found. */
+  teamIds?: Record<string, string>;
 }
 
 export type ProjectInput = StepInput<AtlasProjectSpec, ProjectScope>;

@@ -72,6 +72,15 @@ export const AtlasProjectSpec = Type.Object({
       auditAuthorizationSuccess: Type.Optional(Type.Boolean({ description: 'Also record successful authorization checks (authCheck events); slows clusters down.' })),
     }),
   ),
+  teams: Type.Optional(
+    Type.Array(
+      Type.Object({
+        roles: Type.Array(Type.String({ enum: ['GROUP_OWNER', 'GROUP_CLUSTER_MANAGER', 'GROUP_DATA_ACCESS_ADMIN', 'GROUP_DATA_ACCESS_READ_WRITE', 'GROUP_DATA_ACCESS_READ_ONLY', 'GROUP_READ_ONLY'] }), { minItems: 1 }),
+        teamRef: Type.Object({ name: Type.String(), namespace: Type.Optional(Type.String()) }, { description: 'An AtlasTeam; its namespace defaults to the project\'s.' }),
+      }),
+      { description: 'Organization teams (AtlasTeam) and their roles in this project.' },
+    ),
+  ),
   customRoles: Type.Optional(Type.Array(CustomRole, { description: 'Custom database roles of the project (the official operator deprecates this for AtlasCustomRole; both work).' })),
   ...KEPT_SPEC_FIELDS,
   // Create-time only, as in the official operator: Atlas takes them when the project is made.
@@ -90,6 +99,11 @@ export const AtlasProjectStatus = Type.Object({
   ),
   expiredIpAccessList: Type.Optional(Type.Array(IpAccessListEntry)),
   ...OFFICIAL_STATUS_FIELDS,
+  teams: Type.Optional(
+    Type.Array(Type.Object({ id: Type.Optional(Type.String()), teamRef: Type.Object({ name: Type.String(), namespace: Type.Optional(Type.String()) }) }), {
+      description: 'The team assignments spec.teams made: one dropped from the spec is removed from the project, and no other ever is.',
+    }),
+  ),
   maintenanceActionsTaken: Type.Optional(
     Type.Array(Type.String(), { description: 'The one-shot maintenance actions (startASAP, defer) set in the spec and already taken; one is taken again only after it was unset.' }),
   ),

@@ -1,0 +1,125 @@
+/**
+ * AtlasProject spec.teams with AtlasTeam, through real HTTP against the simulator: the team
+ * is made in the organization with its members, assigned with its roles, kept as the spec
+ * says; only assignments this project made are removed. The AtlasTeam reports what its
+ * projects did and keeps its finalizer while referenced.
+ */
+import t, { type Test } from 'tap';
+import { relatedFor } from '../../src/demo/objects.js';
+import { DEMO_ORG } from '../../src/sim/server.js';
+import { conditionsOf, demoCredentials, secret, startOperator, type Obj } from '../helpers/operator.js';
+
+const team = (usernames: string[], name = 'devs', teamName = 'Developers'): Obj => ({
+  apiVersion: 'atlas.mongodb.com/v1',
+  kind: 'AtlasTeam',
+  metadata: { name, namespace: 'team-a', uid: `uid-${name}`, generation: 1 },
+  spec: { name: teamName, usernames },
+});
+const project = (teams: Obj[]): Obj => ({
+  apiVersion: 'atlas.mongodb.com/v1',
+  kind: 'AtlasProject',
+  metadata: { name: 'my-project', namespace: 'team-a', uid: 'uid-p', generation: 1 },
+  spec: { name: 'Teams Project', connectionSecretRef: { name: 'atlas-keys' }, teams },
+});
+
+async function world(t: Test, teams: Obj[], teamObjects: Obj[]) {
+  const op = await startOperator(t, { provisionSeconds: 0 });
+  const keys = secret('team-a', 'atlas-keys', demoCredentials);
+  const p = project(teams);
+  const objects: Obj[] = [keys, p, ...teamObjects];
+  const related = async (route: string, o: Obj) => Object.values(relatedFor((await op.customize(route, o)).relatedResources, objects as any)).flatMap((m) => Object.values(m));
+  const sync = async (route: string, o: Obj) => op.sync(route, o, await related(route, o));
+  const finalize = async (route: string, o: Obj) => op.finalize(route, o, await related(route, o));
+  const store = op.sim.control.store;
+  const atlasTeam = (name: string) => store.teamsOf(DEMO_ORG.id).find((x) => x.name === name);
+  const members = (name: string) => [...(atlasTeam(name)?.userIds ?? [])].map((id) => store.orgUsers.get(id)!.username).sort();
+  const roles = () => store.projects.get(p.status.id)?.teamRoles ?? {};
+  return { op, p, objects, sync, finalize, store, atlasTeam, members, roles };
+}
+
+t.test('a team is made with its members, assigned with its roles, and kept so: drift put back, no writes at steady state', async (t) => {
+  const devs = team(['ada@example.com', 'grace@example.com']);
+  const { op, p, sync, atlasTeam, members, roles } = await world(t, [{ teamRef: { name: 'devs' }, roles: ['GROUP_READ_ONLY', 'GROUP_DATA_ACCESS_READ_ONLY'] }], [devs]);
+  t.same((await op.customize('atlasproject', p)).relatedResources.filter((r: Obj) => r.resource === 'atlasteams'), [{ apiVersion: 'atlas.mongodb.com/v1', resource: 'atlasteams', namespace: 'team-a', names: ['devs'] }], 'the project asks for the AtlasTeams it names');
+  await sync('atlasproject', p);
+  t.match(conditionsOf(p).ProjectTeamsReady, { status: 'True' });
+  t.equal(conditionsOf(p).Ready!.status, 'True');
+  const id = atlasTeam('Developers')!.id;
+  t.same(members('Developers'), ['ada@example.com', 'grace@example.com']);
+  t.same(roles(), { [id]: ['GROUP_DATA_ACCESS_READ_ONLY', 'GROUP_READ_ONLY'] });
+  t.same(p.status.teams, [{ id, teamRef: { name: 'devs', namespace: 'team-a' } }]);
+
+  op.sim.control.clearRequestCounts();
+  const steady = await sync('atlasproject', p);
+  t.equal(op.writes(), 0, 'in step: nothing written');
+  t.equal((await sync('atlasproject', p)).text, steady.text, 'byte-identical answers');
+
+  await sync('atlasteam', devs);
+  t.same(devs.status.id, id, "the AtlasTeam reports the team's id");
+  t.same(devs.status.projects, [{ id: p.status.id, name: 'Teams Project' }]);
+  t.notOk(conditionsOf(devs).TeamUnmanaged);
+  t.equal(conditionsOf(devs).Ready!.status, 'True');
+
+  roles()[id] = ['GROUP_OWNER'];
+  atlasTeam('Developers')!.userIds.clear();
+  await sync('atlasproject', p);
+  t.same(roles()[id], ['GROUP_DATA_ACCESS_READ_ONLY', 'GROUP_READ_ONLY'], 'roles changed in Atlas, put back');
+  t.same(members('Developers'), ['ada@example.com', 'grace@example.com'], 'members removed in Atlas, put back');
+
+  devs.spec.usernames = ['ada@example.com', 'linus@example.com'];
+  await sync('atlasproject', p);
+  t.same(members('Developers'), ['ada@example.com', 'linus@example.com'], "a change to the AtlasTeam's members reaches Atlas through the project");
+});
+
+t.test('problems are said: a missing AtlasTeam, a user outside the organization, an Atlas error', async (t) => {
+  const devs = team(['ada@example.com', 'nobody@example.com']);
+  const { op, p, objects, sync, atlasTeam } = await world(t, [{ teamRef: { name: 'devs' }, roles: ['GROUP_READ_ONLY'] }], []);
+  await sync('atlasproject', p);
+  t.match(conditionsOf(p).ProjectTeamsReady, { status: 'False', reason: 'ProjectTeamUnavailable', message: 'AtlasTeam team-a/devs not found' });
+  t.equal(conditionsOf(p).ProjectReady!.status, 'True', 'the rest of the project is done first');
+  objects.push(devs);
+  await sync('atlasproject', p);
+  t.match(conditionsOf(p).ProjectTeamsReady, { status: 'False', reason: 'ProjectTeamUnavailable', message: new RegExp(`nobody@example.com is not an active member of organization ${DEMO_ORG.id}`) });
+  t.notOk(atlasTeam('Developers'), 'nothing made');
+  devs.spec.usernames = ['ada@example.com'];
+  op.sim.control.injectFault({ route: '/api/atlas/v2/orgs/:orgId/teams', method: 'POST', kind: 'error', status: 500, errorCode: 'UNEXPECTED_ERROR', count: 5 });
+  await sync('atlasproject', p);
+  t.match(conditionsOf(p).ProjectTeamsReady, { status: 'False', reason: 'TeamNotCreatedInAtlas', message: /POST .*\/teams: 500/ });
+  op.sim.control.clearFaults();
+  await sync('atlasproject', p);
+  t.match(conditionsOf(p).ProjectTeamsReady, { status: 'True' });
+});
+
+t.test('a team made elsewhere is adopted by name; only assignments this project made are removed; the AtlasTeam waits for its projects', async (t) => {
+  const devs = team(['ada@example.com']);
+  const ops = team(['grace@example.com'], 'ops', 'Operations');
+  const { op, p, sync, finalize, store, atlasTeam, roles } = await world(t, [{ teamRef: { name: 'devs' }, roles: ['GROUP_READ_ONLY'] }, { teamRef: { name: 'ops' }, roles: ['GROUP_OWNER'] }], [devs, ops]);
+  await sync('atlasproject', p);
+  const uiTeam = { id: 'ffffffffffffffffffffffff', orgId: DEMO_ORG.id, name: 'By Hand', userIds: new Set<string>() };
+  store.teams.set(uiTeam.id, uiTeam);
+  roles()[uiTeam.id] = ['GROUP_READ_ONLY'];
+
+  p.spec.teams = [{ teamRef: { name: 'devs' }, roles: ['GROUP_READ_ONLY'] }];
+  p.metadata.generation = 2;
+  await sync('atlasproject', p);
+  t.same(Object.keys(roles()).sort(), [atlasTeam('Developers')!.id, uiTeam.id].sort(), "the dropped team is unassigned; the one assigned in the Atlas UI stays");
+  t.ok(atlasTeam('Operations'), 'the team stays in the organization');
+
+  const held = await finalize('atlasteam', devs);
+  t.equal(held.finalized, false, 'referenced: the finalizer stays');
+  t.match(conditionsOf(devs).TeamReady, { status: 'False', reason: 'AtlasFinalizerNotRemoved', message: /in use by AtlasProject team-a\/my-project/ });
+  await sync('atlasteam', ops);
+  t.match(conditionsOf(ops).TeamUnmanaged, { status: 'True', reason: 'TeamNotReferenced' }, 'an AtlasTeam no project references says so');
+  t.equal(conditionsOf(ops).Ready!.status, 'True', 'without holding Ready');
+  t.equal((await finalize('atlasteam', ops)).finalized, true, 'and goes when deleted');
+
+  delete p.spec.teams;
+  p.metadata.generation = 3;
+  await sync('atlasproject', p);
+  t.notOk(conditionsOf(p).ProjectTeamsReady, 'without spec.teams the condition goes');
+  t.notOk(p.status.teams);
+  t.same(Object.keys(roles()), [uiTeam.id], 'every assignment it made is removed, and only those');
+  op.sim.control.clearRequestCounts();
+  await sync('atlasproject', p);
+  t.same(Object.keys(op.sim.control.requestCounts()), ['GET /api/atlas/v2/groups/:groupId/accessList'], 'after that, teams are not even read');
+});
