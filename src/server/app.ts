@@ -4,6 +4,7 @@
  * the sequence in the kernel; nothing here but wiring.
  */
 import type { ServerOptions as HttpsOptions } from 'node:https';
+import { AjvCompiler } from '@fastify/ajv-compiler';
 import Fastify, { LogController } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
@@ -40,6 +41,24 @@ export interface HookServer {
   startDraining(): void;
 }
 
+const buildAjvValidator = AjvCompiler();
+
+/**
+ * fastify's own validator compiler (the library it ships with), compiling each schema object
+ * once: every kind's routes share the same few request schemas, and compiling them per route
+ * was a third of start-up.
+ */
+const buildValidator: typeof buildAjvValidator = (externalSchemas, options) => {
+  const compile = buildAjvValidator(externalSchemas, options);
+  const compiled = new WeakMap<object, ReturnType<typeof compile>>();
+  return (route) => {
+    if (typeof route.schema !== 'object') return compile(route);
+    let validate = compiled.get(route.schema);
+    if (!validate) compiled.set(route.schema, (validate = compile(route)));
+    return validate;
+  };
+};
+
 function createFastify(options: HookServerOptions) {
   return Fastify({
     // The https server differs from http only in how connections start; routes are the same.
@@ -56,6 +75,7 @@ function createFastify(options: HookServerOptions) {
     onConstructorPoisoning: 'remove',
     schemaErrorFormatter,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    schemaController: { compilersFactory: { buildValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 }
 
