@@ -91,6 +91,8 @@ export const atlasErrors = {
   teamNameNotFound: (name: string) => new SimError(404, 'TEAM_NAME_NOT_FOUND', `No team with name "${name}" exists.`, [name]),
   teamNotFound: (id: string) => new SimError(404, 'TEAM_NOT_FOUND', `No team with ID ${id} exists.`, [id]),
   teamNotInGroup: () => new SimError(404, 'TEAM_NOT_IN_GROUP', 'The team in your request is not assigned to this group.'),
+  teamAssignedToProject: () =>
+    new SimError(404, 'CANNOT_DELETE_TEAM_ASSIGNED_TO_PROJECT', 'You cannot delete a team that has at least one project assigned to it. Make sure to remove the team from all project before deleting it.'),
   teamNameTaken: (name: string, orgId: string) => new SimError(409, 'TEAM_NAME_NOT_AVAILABLE', `Cannot create a team named ${name} in organization ${orgId}.`, [name, orgId]),
   emptyTeam: () => new SimError(400, 'CANNOT_CREATE_EMPTY_TEAM', 'A team must contain at least one user. Add a user to your team to continue.'),
   usernameNotFound: (username: string) => new SimError(404, 'USERNAME_NOT_FOUND', `No user with username ${username} exists.`, [username]),

@@ -47,7 +47,7 @@ t.test('a team is made with its members, assigned with its roles, and kept so: d
   const id = atlasTeam('Developers')!.id;
   t.same(members('Developers'), ['ada@example.com', 'grace@example.com']);
   t.same(roles(), { [id]: ['GROUP_DATA_ACCESS_READ_ONLY', 'GROUP_READ_ONLY'] });
-  t.same(p.status.teams, [{ id, teamRef: { name: 'devs', namespace: 'team-a' } }]);
+  t.same(p.status.teams, [{ id, teamRef: { name: 'devs', namespace: 'team-a' }, created: true }], 'recorded, and as made by this project');
 
   op.sim.control.clearRequestCounts();
   const steady = await sync('atlasproject', p);
@@ -90,7 +90,7 @@ t.test('problems are said: a missing AtlasTeam, a user outside the organization,
   t.match(conditionsOf(p).ProjectTeamsReady, { status: 'True' });
 });
 
-t.test('a team made elsewhere is adopted by name; only assignments this project made are removed; the AtlasTeam waits for its projects', async (t) => {
+t.test('only assignments this project made are removed, and only teams it made are deleted; the AtlasTeam waits for its projects', async (t) => {
   const devs = team(['ada@example.com']);
   const ops = team(['grace@example.com'], 'ops', 'Operations');
   const { op, p, sync, finalize, store, atlasTeam, roles } = await world(t, [{ teamRef: { name: 'devs' }, roles: ['GROUP_READ_ONLY'] }, { teamRef: { name: 'ops' }, roles: ['GROUP_OWNER'] }], [devs, ops]);
@@ -103,7 +103,8 @@ t.test('a team made elsewhere is adopted by name; only assignments this project 
   p.metadata.generation = 2;
   await sync('atlasproject', p);
   t.same(Object.keys(roles()).sort(), [atlasTeam('Developers')!.id, uiTeam.id].sort(), "the dropped team is unassigned; the one assigned in the Atlas UI stays");
-  t.ok(atlasTeam('Operations'), 'the team stays in the organization');
+  t.notOk(atlasTeam('Operations'), 'a team this project made goes from the organization with its last assignment');
+  t.notOk(p.status.teams.some((x: Obj) => x.teamRef.name === 'ops'));
 
   const held = await finalize('atlasteam', devs);
   t.equal(held.finalized, false, 'referenced: the finalizer stays');
@@ -123,3 +124,31 @@ t.test('a team made elsewhere is adopted by name; only assignments this project 
   await sync('atlasproject', p);
   t.same(Object.keys(op.sim.control.requestCounts()), ['GET /api/atlas/v2/groups/:groupId/accessList'], 'after that, teams are not even read');
 });
+
+t.test('a team found by name was someone else\'s: unassigned, never deleted; one another project still has is not deleted either', async (t) => {
+  const op = await startOperator(t, { provisionSeconds: 0 });
+  const store = op.sim.control.store;
+  const ada = store.usersOfOrg(DEMO_ORG.id).find((u) => u.username === 'ada@example.com')!;
+  store.teams.set('eeeeeeeeeeeeeeeeeeeeeeee', { id: 'eeeeeeeeeeeeeeeeeeeeeeee', orgId: DEMO_ORG.id, name: 'By Hand', userIds: new Set([ada.id]) });
+  const keys = secret('team-a', 'atlas-keys', demoCredentials);
+  const handmade = team(['ada@example.com'], 'handmade', 'By Hand');
+  const mine = team(['ada@example.com'], 'mine', 'Made Here');
+  const p = project([{ teamRef: { name: 'handmade' }, roles: ['GROUP_READ_ONLY'] }, { teamRef: { name: 'mine' }, roles: ['GROUP_READ_ONLY'] }]);
+  const related = async (o: Obj, objects: Obj[]) => Object.values(relatedFor((await op.customize('atlasproject', o)).relatedResources, objects as any)).flatMap((m) => Object.values(m));
+  await op.sync('atlasproject', p, await related(p, [keys, handmade, mine]));
+  t.same(p.status.teams.map((x: Obj) => [x.teamRef.name, x.created === true]), [['handmade', false], ['mine', true]], 'the team it made is recorded as made');
+  const made = store.teamsOf(DEMO_ORG.id).find((x) => x.name === 'Made Here')!;
+  // Another project has the team this one made.
+  const second = [...store.projects.values()][0]!;
+  const elsewhere = { ...second, id: 'dddddddddddddddddddddddd', name: 'Elsewhere', teamRoles: { [made.id]: ['GROUP_READ_ONLY'] } };
+  store.projects.set(elsewhere.id, elsewhere);
+
+  delete p.spec.teams;
+  p.metadata.generation = 2;
+  await op.sync('atlasproject', p, await related(p, [keys]));
+  t.equal(conditionsOf(p).Ready!.status, 'True');
+  t.notOk(p.status.teams, 'both assignments removed');
+  t.ok(store.teams.get('eeeeeeeeeeeeeeeeeeeeeeee'), 'a team found by name is never deleted');
+  t.ok(store.teams.get(made.id), "one it made stays while another project has it (Atlas's CANNOT_DELETE_TEAM_ASSIGNED_TO_PROJECT)");
+});
+

@@ -98,9 +98,12 @@ t.test('simulator responses validate against spec.yaml', { skip: skipWithoutSpec
   await call('POST', `/api/atlas/v2/groups/${id}/teams`, '2023-01-01', [{ teamId: created.id, roleNames: ['GROUP_READ_ONLY'] }]);
   await call('POST', `/api/atlas/v2/groups/${id}/teams`, '2023-01-01', [{ teamId: created.id, roleNames: ['GROUP_OWNER'] }]);
   await call('GET', `/api/atlas/v2/groups/${id}/teams`, '2023-01-01');
+  await call('DELETE', `${org}/teams/${created.id}`, '2023-01-01');
   await call('PATCH', `/api/atlas/v2/groups/${id}/teams/${created.id}`, '2023-01-01', { roleNames: ['GROUP_OWNER'] });
   await call('DELETE', `/api/atlas/v2/groups/${id}/teams/${created.id}`, '2023-01-01');
   await call('DELETE', `/api/atlas/v2/groups/${id}/teams/${created.id}`, '2023-01-01');
+  await call('DELETE', `${org}/teams/${created.id}`, '2023-01-01');
+  await call('DELETE', `${org}/teams/${created.id}`, '2023-01-01');
   // Custom database roles
   const roles = `/api/atlas/v2/groups/${id}/customDBRoles/roles`;
   await call('POST', roles, '2023-01-01', { roleName: 'reader', actions: [{ action: 'FIND', resources: [{ db: 'shop', collection: 'orders' }] }, { action: 'LIST_SESSIONS', resources: [{ cluster: true }] }] });

@@ -44,6 +44,8 @@ export interface ProjectScope {
   added: string[];
   /** spec.teams: each AtlasTeam (namespace/name) and its Atlas team id, once made or found. */
   teamIds?: Record<string, string>;
+  /** The ids of the teams this sync created (not found by name). */
+  createdTeams?: string[];
 }
 
 export type ProjectInput = StepInput<AtlasProjectSpec, ProjectScope>;

@@ -100,9 +100,16 @@ export const AtlasProjectStatus = Type.Object({
   expiredIpAccessList: Type.Optional(Type.Array(IpAccessListEntry)),
   ...OFFICIAL_STATUS_FIELDS,
   teams: Type.Optional(
-    Type.Array(Type.Object({ id: Type.Optional(Type.String()), teamRef: Type.Object({ name: Type.String(), namespace: Type.Optional(Type.String()) }) }), {
-      description: 'The team assignments spec.teams made: one dropped from the spec is removed from the project, and no other ever is.',
-    }),
+    Type.Array(
+      Type.Object({
+        id: Type.Optional(Type.String()),
+        teamRef: Type.Object({ name: Type.String(), namespace: Type.Optional(Type.String()) }),
+        created: Type.Optional(Type.Boolean({ description: 'This project made the team: it is deleted from the organization with its last assignment.' })),
+      }),
+      {
+        description: 'The team assignments spec.teams made: one dropped from the spec is removed from the project, and no other ever is.',
+      },
+    ),
   ),
   maintenanceActionsTaken: Type.Optional(
     Type.Array(Type.String(), { description: 'The one-shot maintenance actions (startASAP, defer) set in the spec and already taken; one is taken again only after it was unset.' }),

@@ -3,13 +3,14 @@
  * its members) and the roles it has in this project. Two steps, one condition
  * (ProjectTeamsReady): the teams exist in the organization with the members their AtlasTeam
  * lists, then the project's assignments match the spec. Only assignments this object made
- * (status.teams) are ever removed; teams assigned in the Atlas UI are left alone.
+ * (status.teams) are ever removed; teams assigned in the Atlas UI are left alone, and a team
+ * is deleted from the organization only if this object made it and no project has it.
  */
 import { relatedObject, stringAt, type KubeObject } from '../../kernel/contract.js';
 import type { AtlasClient } from '../../atlas/client.js';
 import type { AtlasWrite, StepPlan } from '../../kernel/managed.js';
 import { schemaProblem } from '../../kernel/validation.js';
-import { teamReads, teamRequests, TEAM_NOT_IN_GROUP, type AtlasTeamRecord, type OrgUser, type TeamRole } from '../atlasteam/atlas.js';
+import { teamReads, teamRequests, TEAM_NOT_DELETABLE, TEAM_NOT_IN_GROUP, type AtlasTeamRecord, type OrgUser, type TeamRole } from '../atlasteam/atlas.js';
 import { AtlasTeamSpec } from '../atlasteam/schema.js';
 import { API_VERSION } from '../common.js';
 import type { ProjectInput, ProjectScope } from './plan.js';
@@ -21,7 +22,7 @@ interface TeamRef {
   name: string;
   namespace: string;
 }
-type StatusTeam = { id?: string; teamRef: { name: string; namespace?: string } };
+type StatusTeam = { id?: string; teamRef: { name: string; namespace?: string }; created?: boolean };
 
 const keyOf = (ref: TeamRef) => `${ref.namespace}/${ref.name}`;
 
@@ -112,8 +113,13 @@ export function planTeams(input: ProjectInput, observed: TeamsObservation | unde
     writes,
     settle: (answers) => {
       // A created team's id is in Atlas's answer (planning: not known yet).
-      for (const [key, index] of creates) teamIds[key] = (answers?.[index] as AtlasTeamRecord | undefined)?.id ?? `{teamId of ${key}}`;
-      return { condition: { status: 'True' }, scope: { teamIds } };
+      const createdTeams: string[] = [];
+      for (const [key, index] of creates) {
+        const id = (answers?.[index] as AtlasTeamRecord | undefined)?.id;
+        teamIds[key] = id ?? `{teamId of ${key}}`;
+        if (id) createdTeams.push(id);
+      }
+      return { condition: { status: 'True' }, scope: { teamIds, createdTeams } };
     },
   };
 }
@@ -134,14 +140,24 @@ export function planAssignments(input: ProjectInput, assigned: TeamRole[] | unde
   const { groupId } = input.scope;
   const missing = desired.filter((d) => !current.has(d.id));
   const differing = desired.filter((d) => current.has(d.id) && !sameSet(current.get(d.id)!, d.roles));
-  const dropped = ownedAssignments(input.status).filter((owned) => owned.id && !desired.some((d) => d.id === owned.id) && current.has(owned.id));
+  const owned = ownedAssignments(input.status);
+  // A team this project made (recorded as created) goes from the organization with its last
+  // assignment, as in the official operator; one found by name was someone else's and stays.
+  const created = new Set([...(input.scope.createdTeams ?? []), ...owned.filter((o) => o.created && o.id).map((o) => o.id!)]);
+  const dropped = owned.filter((o) => o.id && !desired.some((d) => d.id === o.id) && (current.has(o.id) || created.has(o.id)));
+  const { orgId } = input.scope;
   const writes: AtlasWrite[] = [
     ...(missing.length > 0 ? [{ verb: 'create' as const, request: teamRequests.assign(groupId, missing.map((d) => ({ teamId: d.id, roleNames: d.roles }))), summary: `assign ${missing.map((d) => `${keyOf(d.ref)} as ${d.roles.join('+')}`).join(', ')}` }] : []),
     ...differing.map((d) => ({ verb: 'update' as const, request: teamRequests.setRoles(groupId, d.id, d.roles), summary: `set the roles of ${keyOf(d.ref)} to ${d.roles.join(', ')}` })),
-    ...dropped.map((owned) => ({ verb: 'delete' as const, request: teamRequests.unassign(groupId, owned.id!), summary: `remove team ${owned.teamRef.name} from the project`, alreadyDone: TEAM_NOT_IN_GROUP })),
+    ...dropped
+      .filter((o) => current.has(o.id!))
+      .map((o) => ({ verb: 'delete' as const, request: teamRequests.unassign(groupId, o.id!), summary: `remove team ${o.teamRef.name} from the project`, alreadyDone: TEAM_NOT_IN_GROUP })),
+    ...dropped
+      .filter((o) => created.has(o.id!))
+      .map((o) => ({ verb: 'delete' as const, request: teamRequests.delete(orgId, o.id!), summary: `delete team ${o.teamRef.name} from the organization unless another project has it`, alreadyDone: TEAM_NOT_DELETABLE })),
   ];
   const record = (entries: StatusTeam[]) => ({ teams: entries.length > 0 ? entries : undefined });
-  const mine = desired.map((d) => ({ id: d.id, teamRef: { name: d.ref.name, namespace: d.ref.namespace } }));
+  const mine = desired.map((d) => ({ id: d.id, teamRef: { name: d.ref.name, namespace: d.ref.namespace }, ...(created.has(d.id) ? { created: true } : {}) }));
   return {
     writes,
     // Until a dropped assignment is gone it stays on record, so a failed removal is tried again.

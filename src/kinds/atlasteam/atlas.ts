@@ -24,6 +24,8 @@ const VERSION = '2023-01-01';
 const MEMBERSHIP = '2025-02-19';
 export const TEAM_NOT_FOUND = ['TEAM_NAME_NOT_FOUND', 'TEAM_NOT_FOUND', 'TEAM_NOT_IN_ORG'] as const;
 export const TEAM_NOT_IN_GROUP = ['TEAM_NOT_IN_GROUP', 'TEAM_NOT_FOUND'] as const;
+/** Deleting a team is done when it is gone, and not ours to do while another project has it. */
+export const TEAM_NOT_DELETABLE = ['TEAM_NOT_FOUND', 'CANNOT_DELETE_TEAM_ASSIGNED_TO_PROJECT'] as const;
 
 export const teamRequests = {
   byName: (orgId: string, name: string) => atlasRequest('GET', '/orgs/{orgId}/teams/byName/{teamName}', [orgId, name], VERSION),
@@ -36,6 +38,8 @@ export const teamRequests = {
   assign: (groupId: string, roles: TeamRole[]) => atlasRequest('POST', '/groups/{groupId}/teams', [groupId], VERSION, { body: roles }),
   setRoles: (groupId: string, teamId: string, roleNames: string[]) => atlasRequest('PATCH', '/groups/{groupId}/teams/{teamId}', [groupId, teamId], VERSION, { body: { roleNames }, idempotent: true }),
   unassign: (groupId: string, teamId: string) => atlasRequest('DELETE', '/groups/{groupId}/teams/{teamId}', [groupId, teamId], VERSION),
+  /** Atlas refuses while any project still has the team (CANNOT_DELETE_TEAM_ASSIGNED_TO_PROJECT). */
+  delete: (orgId: string, teamId: string) => atlasRequest('DELETE', '/orgs/{orgId}/teams/{teamId}', [orgId, teamId], VERSION),
 };
 
 export const teamReads = {

@@ -113,8 +113,8 @@ export function teamRoutes(ctx: SimContext): FastifyPluginAsync {
 
     app.delete<{ Params: TeamParams }>('/api/atlas/v2/orgs/:orgId/teams/:teamId', V1, async (request, reply) => {
       const team = teamOf(ownOrg(request, request.params.orgId), request.params.teamId);
+      if (store.projectsOf(team.orgId).some((project) => project.teamRoles?.[team.id])) throw atlasErrors.teamAssignedToProject();
       store.teams.delete(team.id);
-      for (const project of store.projectsOf(team.orgId)) delete project.teamRoles?.[team.id];
       return send(reply, 204, undefined);
     });
 
