@@ -152,3 +152,15 @@ t.test('a team found by name was someone else\'s: unassigned, never deleted; one
   t.ok(store.teams.get(made.id), "one it made stays while another project has it (Atlas's CANNOT_DELETE_TEAM_ASSIGNED_TO_PROJECT)");
 });
 
+
+t.test('deleting the project deletes the teams it made, once the project is gone', async (t) => {
+  const devs = team(['ada@example.com']);
+  const { p, sync, finalize, atlasTeam, store } = await world(t, [{ teamRef: { name: 'devs' }, roles: ['GROUP_READ_ONLY'] }], [devs]);
+  await sync('atlasproject', p);
+  t.ok(atlasTeam('Developers'));
+  let answer = await finalize('atlasproject', p);
+  for (let i = 0; i < 4 && !answer.finalized; i++) answer = await finalize('atlasproject', p);
+  t.equal(answer.finalized, true);
+  t.equal(store.projects.size, 0, 'the project is gone');
+  t.notOk(atlasTeam('Developers'), 'and the team it made with it');
+});

@@ -17,6 +17,7 @@ import { accessListRequests, auditingRequests, maintenanceWindowRequests, projec
 import type { Cluster } from '../clusters/atlas.js';
 import type { AtlasCustomDbRole } from '../atlascustomrole/atlas.js';
 import { roleDelete, roleProblem, roleWrite } from '../atlascustomrole/plan.js';
+import { teamRequests, TEAM_NOT_DELETABLE } from '../atlasteam/atlas.js';
 import { AtlasProjectSpec, ONE_ADDRESS_MESSAGE } from './schema.js';
 import { schemaProblem } from '../../kernel/validation.js';
 
@@ -369,12 +370,16 @@ export function planProjectRemoval(input: RemovalInput<AtlasProjectSpec, Project
   if (!observed.project) {
     // Not found counts only from credentials proven to act for the project's organization,
     // and only once that organization's project list agrees.
+    if (!observed.provenGone) {
+      return { writes: [], settle: () => ({ gone: false, message: `the credentials in Secret ${secret.namespace}/${secret.name} cannot prove the Atlas project gone from organization ${orgId}`, wait: 'retry', keepHint: true }) };
+    }
+    // The teams it made go with it, as in the official operator (Atlas keeps any another project has).
+    const madeTeams = ((input.status.teams as Array<{ id?: string; created?: boolean; teamRef: { name: string } }> | undefined) ?? []).filter((team) => team.created && team.id);
+    if (madeTeams.length === 0) return { writes: [], settle: () => ({ gone: true }) };
+    if (input.confirming) return { writes: [], settle: () => ({ gone: false, message: `the Atlas project is gone; deleting the teams it made (${madeTeams.map((team) => team.teamRef.name).join(', ')})`, wait: 'soon' }) };
     return {
-      writes: [],
-      settle: () =>
-        observed.provenGone
-          ? { gone: true }
-          : { gone: false, message: `the credentials in Secret ${secret.namespace}/${secret.name} cannot prove the Atlas project gone from organization ${orgId}`, wait: 'retry', keepHint: true },
+      writes: madeTeams.map((team) => ({ verb: 'delete' as const, request: teamRequests.delete(orgId, team.id!), summary: `delete team ${team.teamRef.name} from the organization unless another project has it`, alreadyDone: TEAM_NOT_DELETABLE })),
+      settle: () => ({ gone: true }),
     };
   }
   const project = observed.project;
