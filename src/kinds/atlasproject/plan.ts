@@ -12,6 +12,7 @@ import { foreignSecretProblem, type SecretRef } from '../../kernel/credentials.j
 import { ACCESS_NOT_CONFIGURED } from '../../kernel/identity.js';
 import type { AtlasWrite, Facts, RemovalInput, RemovalPlan, StepInput, StepPlan, Validation } from '../../kernel/managed.js';
 import { API_VERSION } from '../common.js';
+import { canonical } from '../compare.js';
 import { accessListKey, planAccessList } from './access-list.js';
 import { accessListRequests, auditingRequests, maintenanceWindowRequests, projectRequests, settingsRequests, type AccessListEntry, type AccessListStatus, type Auditing, type MaintenanceWindow, type Project, type Settings } from './atlas.js';
 import type { Cluster } from '../clusters/atlas.js';
@@ -228,15 +229,7 @@ export function planMaintenanceActions(input: ProjectInput): StepPlan<ProjectSco
 function sameFilter(atlas: string | undefined, wanted: string): boolean {
   if (atlas === wanted) return true;
   if (atlas === undefined || !isJsonDocument(atlas)) return false;
-  return canonicalJson(JSON.parse(atlas)) === canonicalJson(JSON.parse(wanted));
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
+  return canonical(JSON.parse(atlas)) === canonical(JSON.parse(wanted));
 }
 
 /**
