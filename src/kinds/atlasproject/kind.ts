@@ -39,16 +39,16 @@ import {
 } from './plan.js';
 import { AtlasProjectSpec } from './schema.js';
 
+/** The status fields carried from one sync to the next: the project's identity and what its steps record. */
 function observedStatus(parent: KubeObject): Record<string, unknown> {
-  const status = (parent.status ?? {}) as { id?: string; orgId?: string; expiredIpAccessList?: unknown[]; customRoles?: unknown[]; maintenanceActionsTaken?: unknown[]; teams?: unknown[] };
-  return {
-    ...(status.id ? { id: status.id } : {}),
-    ...(status.orgId ? { orgId: status.orgId } : {}),
-    ...(status.expiredIpAccessList?.length ? { expiredIpAccessList: status.expiredIpAccessList } : {}),
-    ...(Array.isArray(status.customRoles) && status.customRoles.length > 0 ? { customRoles: status.customRoles } : {}),
-    ...(Array.isArray(status.teams) && status.teams.length > 0 ? { teams: status.teams } : {}),
-    ...(Array.isArray(status.maintenanceActionsTaken) && status.maintenanceActionsTaken.length > 0 ? { maintenanceActionsTaken: status.maintenanceActionsTaken } : {}),
-  };
+  const status = (parent.status ?? {}) as Record<string, unknown>;
+  const carried: Record<string, unknown> = {};
+  for (const field of ['id', 'orgId'] as const) if (typeof status[field] === 'string' && status[field]) carried[field] = status[field];
+  for (const field of ['expiredIpAccessList', 'customRoles', 'teams', 'maintenanceActionsTaken'] as const) {
+    const value = status[field];
+    if (Array.isArray(value) && value.length > 0) carried[field] = value;
+  }
+  return carried;
 }
 
 const connect: Connect<AtlasProjectSpec, ProjectScope> = (facts, spec) => {
