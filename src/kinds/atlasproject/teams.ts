@@ -13,7 +13,7 @@ import { schemaProblem } from '../../kernel/validation.js';
 import { teamReads, teamRequests, TEAM_NOT_DELETABLE, TEAM_NOT_IN_GROUP, type AtlasTeamRecord, type OrgUser, type TeamRole } from '../atlasteam/atlas.js';
 import { AtlasTeamSpec } from '../atlasteam/schema.js';
 import { API_VERSION } from '../common.js';
-import type { ProjectInput, ProjectScope } from './plan.js';
+import { PLANNED_ID, type ProjectInput, type ProjectScope } from './plan.js';
 
 export const TEAMS_READY = 'ProjectTeamsReady';
 const UNAVAILABLE = 'ProjectTeamUnavailable';
@@ -60,7 +60,7 @@ const usernamesOf = (object: KubeObject | undefined) => ((object?.spec as { user
 
 export async function observeTeams(input: ProjectInput, atlas: AtlasClient): Promise<TeamsObservation | undefined> {
   const refs = teamRefs(input.facts.parent);
-  if (refs.length === 0 || input.scope.groupId === '{groupId}') return undefined;
+  if (refs.length === 0 || input.scope.groupId === PLANNED_ID) return undefined;
   const { orgId } = input.scope;
   const teams = await Promise.all(
     refs.map(async (ref) => {
@@ -127,7 +127,7 @@ export function planTeams(input: ProjectInput, observed: TeamsObservation | unde
 /** Step 2: the project's team assignments match spec.teams; only ours are ever removed. */
 export async function observeAssignments(input: ProjectInput, atlas: AtlasClient): Promise<TeamRole[] | undefined> {
   const wanted = Object.keys(input.scope.teamIds ?? {}).length > 0;
-  if ((!wanted && ownedAssignments(input.status).length === 0) || input.scope.groupId === '{groupId}') return undefined;
+  if ((!wanted && ownedAssignments(input.status).length === 0) || input.scope.groupId === PLANNED_ID) return undefined;
   return teamReads.projectTeams(atlas, input.scope.groupId);
 }
 
