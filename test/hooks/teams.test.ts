@@ -1,7 +1,8 @@
 /**
  * AtlasProject spec.teams with AtlasTeam, through real HTTP against the simulator: the team
  * is made in the organization with its members, assigned with its roles, kept as the spec
- * says; only assignments this project made are removed. The AtlasTeam reports what its
+ * says; once declared, spec.teams is the project's whole team list, as in the official
+ * operator, but only teams this project made are ever deleted. The AtlasTeam reports what its
  * projects did and keeps its finalizer while referenced.
  */
 import t, { type Test } from 'tap';
@@ -90,7 +91,7 @@ t.test('problems are said: a missing AtlasTeam, a user outside the organization,
   t.match(conditionsOf(p).ProjectTeamsReady, { status: 'True' });
 });
 
-t.test('only assignments this project made are removed, and only teams it made are deleted; the AtlasTeam waits for its projects', async (t) => {
+t.test('spec.teams is the whole team list, as in the official operator; only teams it made are deleted; the AtlasTeam waits for its projects', async (t) => {
   const devs = team(['ada@example.com']);
   const ops = team(['grace@example.com'], 'ops', 'Operations');
   const { op, p, sync, finalize, store, atlasTeam, roles } = await world(t, [{ teamRef: { name: 'devs' }, roles: ['GROUP_READ_ONLY'] }, { teamRef: { name: 'ops' }, roles: ['GROUP_OWNER'] }], [devs, ops]);
@@ -102,7 +103,8 @@ t.test('only assignments this project made are removed, and only teams it made a
   p.spec.teams = [{ teamRef: { name: 'devs' }, roles: ['GROUP_READ_ONLY'] }];
   p.metadata.generation = 2;
   await sync('atlasproject', p);
-  t.same(Object.keys(roles()).sort(), [atlasTeam('Developers')!.id, uiTeam.id].sort(), "the dropped team is unassigned; the one assigned in the Atlas UI stays");
+  t.same(Object.keys(roles()), [atlasTeam('Developers')!.id], 'the dropped team is unassigned, and so is one assigned in the Atlas UI that spec.teams does not list');
+  t.ok(store.teams.get(uiTeam.id), 'that one is only unassigned: it stays in the organization');
   t.notOk(atlasTeam('Operations'), 'a team this project made goes from the organization with its last assignment');
   t.notOk(p.status.teams.some((x: Obj) => x.teamRef.name === 'ops'));
 
@@ -114,15 +116,37 @@ t.test('only assignments this project made are removed, and only teams it made a
   t.equal(conditionsOf(ops).Ready!.status, 'True', 'without holding Ready');
   t.equal((await finalize('atlasteam', ops)).finalized, true, 'and goes when deleted');
 
+  roles()[uiTeam.id] = ['GROUP_READ_ONLY'];
   delete p.spec.teams;
   p.metadata.generation = 3;
   await sync('atlasproject', p);
   t.notOk(conditionsOf(p).ProjectTeamsReady, 'without spec.teams the condition goes');
   t.notOk(p.status.teams);
-  t.same(Object.keys(roles()), [uiTeam.id], 'every assignment it made is removed, and only those');
+  t.same(roles(), {}, 'dropping spec.teams removes every team from the project once, as the official operator does');
+  t.ok(store.teams.get(uiTeam.id), 'and deletes none it did not make');
+
+  roles()[uiTeam.id] = ['GROUP_READ_ONLY'];
   op.sim.control.clearRequestCounts();
   await sync('atlasproject', p);
   t.same(Object.keys(op.sim.control.requestCounts()), ['GET /api/atlas/v2/groups/:groupId/accessList'], 'after that, teams are not even read');
+  t.same(Object.keys(roles()), [uiTeam.id], 'so a team assigned later in the Atlas UI stays');
+});
+
+t.test('a stray assignment that fails to go is tried again, and said', async (t) => {
+  const devs = team(['ada@example.com']);
+  const { op, p, sync, store, roles } = await world(t, [{ teamRef: { name: 'devs' }, roles: ['GROUP_READ_ONLY'] }], [devs]);
+  await sync('atlasproject', p);
+  const uiTeam = { id: 'ffffffffffffffffffffffff', orgId: DEMO_ORG.id, name: 'By Hand', userIds: new Set<string>() };
+  store.teams.set(uiTeam.id, uiTeam);
+  roles()[uiTeam.id] = ['GROUP_READ_ONLY'];
+  op.sim.control.injectFault({ route: '/api/atlas/v2/groups/:groupId/teams/:teamId', method: 'DELETE', kind: 'error', status: 500, errorCode: 'UNEXPECTED_ERROR', count: 5 });
+  await sync('atlasproject', p);
+  t.match(conditionsOf(p).ProjectTeamsReady, { status: 'False', message: /DELETE .*\/teams\/ffffffffffffffffffffffff: 500/ });
+  t.ok(roles()[uiTeam.id], 'still assigned');
+  op.sim.control.clearFaults();
+  await sync('atlasproject', p);
+  t.match(conditionsOf(p).ProjectTeamsReady, { status: 'True' });
+  t.notOk(roles()[uiTeam.id], 'removed on the next sync');
 });
 
 t.test('a team found by name was someone else\'s: unassigned, never deleted; one another project still has is not deleted either', async (t) => {

@@ -2,9 +2,12 @@
  * AtlasProject spec.teams: each entry names an AtlasTeam (an organization team: a name and
  * its members) and the roles it has in this project. Two steps, one condition
  * (ProjectTeamsReady): the teams exist in the organization with the members their AtlasTeam
- * lists, then the project's assignments match the spec. Only assignments this object made
- * (status.teams) are ever removed; teams assigned in the Atlas UI are left alone, and a team
- * is deleted from the organization only if this object made it and no project has it.
+ * lists, then the project's assignments match the spec. As in the official operator, once a
+ * project declares teams its spec is the project's whole team list: a team assigned in the
+ * Atlas UI that it does not list is removed from the project (only removed: a team is deleted
+ * from the organization only if this object made it and no project has it). A project that
+ * never declared teams reads none and changes none; one that drops spec.teams removes them
+ * all once, as the official operator does, and then reads them no more.
  */
 import { relatedObject, stringAt, type KubeObject } from '../../kernel/contract.js';
 import type { AtlasClient } from '../../atlas/client.js';
@@ -124,7 +127,7 @@ export function planTeams(input: ProjectInput, observed: TeamsObservation | unde
   };
 }
 
-/** Step 2: the project's team assignments match spec.teams; only ours are ever removed. */
+/** Step 2: the project's team assignments match spec.teams. */
 export async function observeAssignments(input: ProjectInput, atlas: AtlasClient): Promise<TeamRole[] | undefined> {
   const wanted = Object.keys(input.scope.teamIds ?? {}).length > 0;
   if ((!wanted && ownedAssignments(input.status).length === 0) || input.scope.groupId === PLANNED_ID) return undefined;
@@ -145,6 +148,9 @@ export function planAssignments(input: ProjectInput, assigned: TeamRole[] | unde
   // assignment, as in the official operator; one found by name was someone else's and stays.
   const created = new Set([...(input.scope.createdTeams ?? []), ...owned.filter((o) => o.created && o.id).map((o) => o.id!)]);
   const dropped = owned.filter((o) => o.id && !desired.some((d) => d.id === o.id) && (current.has(o.id) || created.has(o.id)));
+  // Assigned in Atlas, not listed, never recorded: someone else's assignment, removed as the
+  // official operator removes it, and never deleted from the organization.
+  const strays = [...current.keys()].filter((id) => !desired.some((d) => d.id === id) && !owned.some((o) => o.id === id));
   const { orgId } = input.scope;
   const writes: AtlasWrite[] = [
     ...(missing.length > 0 ? [{ verb: 'create' as const, request: teamRequests.assign(groupId, missing.map((d) => ({ teamId: d.id, roleNames: d.roles }))), summary: `assign ${missing.map((d) => `${keyOf(d.ref)} as ${d.roles.join('+')}`).join(', ')}` }] : []),
@@ -152,6 +158,7 @@ export function planAssignments(input: ProjectInput, assigned: TeamRole[] | unde
     ...dropped
       .filter((o) => current.has(o.id!))
       .map((o) => ({ verb: 'delete' as const, request: teamRequests.unassign(groupId, o.id!), summary: `remove team ${o.teamRef.name} from the project`, alreadyDone: TEAM_NOT_IN_GROUP })),
+    ...strays.map((id) => ({ verb: 'delete' as const, request: teamRequests.unassign(groupId, id), summary: `remove team ${id}, which spec.teams does not list, from the project`, alreadyDone: TEAM_NOT_IN_GROUP })),
     ...dropped
       .filter((o) => created.has(o.id!))
       .map((o) => ({ verb: 'delete' as const, request: teamRequests.delete(orgId, o.id!), summary: `delete team ${o.teamRef.name} from the organization unless another project has it`, alreadyDone: TEAM_NOT_DELETABLE })),
