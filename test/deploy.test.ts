@@ -97,3 +97,25 @@ t.test('one version everywhere: package.json, the chart, the image tags, the cha
   t.equal(chart.annotations['artifacthub.io/license'], license);
   t.match(readFileSync(new URL('../LICENSE', import.meta.url), 'utf8'), /Apache License\s+Version 2\.0, January 2004/);
 });
+
+// What node holds outside V8's heap at peak (its mapped binary, buffers, thread stacks), read
+// from bench:hooks: peak RSS less the heap's committed spaces.
+const OUTSIDE_HEAP_MIB = 64;
+
+t.test("the image's NODE_OPTIONS start node, and V8's heap limit plus node's own memory fit the pod's limit", async (t) => {
+  const nodeOptions = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8'))?.[1];
+  if (!nodeOptions) return t.fail('the Dockerfile sets ENV NODE_OPTIONS="…"');
+  const run = spawnSync(process.execPath, ['-p', 'v8.getHeapStatistics().heap_size_limit'], { env: { ...process.env, NODE_OPTIONS: nodeOptions }, encoding: 'utf8' });
+  t.equal(run.status, 0, `node starts with NODE_OPTIONS="${nodeOptions}" ${run.stderr}`);
+  const heapMiB = Number(run.stdout) / 2 ** 20;
+  const mebibytes = (quantity: string) => {
+    const match = /^(\d+)(Mi|Gi)$/.exec(quantity);
+    if (!match) throw new Error(`a memory limit in Mi or Gi, got ${quantity}`);
+    return Number(match[1]) * (match[2] === 'Gi' ? 1024 : 1);
+  };
+  const [deployment] = documents('server/deployment.yaml');
+  const values = parse(readFileSync(new URL('../charts/atlas-metacontroller/values.yaml', import.meta.url), 'utf8'));
+  for (const [where, limit] of [['deploy/', deployment.spec.template.spec.containers[0].resources.limits.memory], ["the chart's values", values.resources.limits.memory]]) {
+    t.ok(heapMiB + OUTSIDE_HEAP_MIB <= mebibytes(limit), `${where}: a ${heapMiB} MiB heap and ${OUTSIDE_HEAP_MIB} MiB outside it fit ${limit}`);
+  }
+});

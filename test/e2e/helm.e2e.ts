@@ -40,7 +40,7 @@ t.test('helm template: every option', async (t) => {
   const values = join(binaries.bin, '..', 'full-values.yaml');
   writeFileSync(
     values,
-    'tls: {certManager: {enabled: true}}\nauth: {token: token-from-values}\nglobalCredentials: {create: true, orgId: 5f0c0a0b0c0d0e0f10111213, publicApiKey: pub, privateApiKey: priv}\nserviceMonitor: {enabled: true}\nnetworkPolicy: {extraNamespaces: [monitoring, prometheus]}\nmetacontroller: {namespace: mc-system}\n',
+    'tls: {certManager: {enabled: true}}\nauth: {token: token-from-values}\nglobalCredentials: {create: true, orgId: 5f0c0a0b0c0d0e0f10111213, publicApiKey: pub, privateApiKey: priv}\nserviceMonitor: {enabled: true}\nnetworkPolicy: {extraNamespaces: [monitoring, prometheus]}\nmetacontroller: {namespace: mc-system}\nnodeOptions: --max-semi-space-size=8 --max-old-space-size=400\n',
   );
   const objects = documents(helm(['template', 'atlas-metacontroller', chart, '-n', 'atlas-system', '-f', values, ...KUBE]));
   const named = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
@@ -49,6 +49,7 @@ t.test('helm template: every option', async (t) => {
   t.same(Object.keys(named('Secret', 'atlas-metacontroller-api-key').data).sort(), ['orgId', 'privateApiKey', 'publicApiKey'], 'the global credentials Secret, as the operator names it');
   t.equal(Buffer.from(named('Secret', 'atlas-metacontroller-hook-token').data.token, 'base64').toString(), 'token-from-values');
   t.same(named('NetworkPolicy', 'atlas-metacontroller').spec.ingress[0].from.map((f: any) => f.namespaceSelector.matchLabels['kubernetes.io/metadata.name']), ['mc-system', 'monitoring', 'prometheus']);
+  t.same(named('Deployment', 'atlas-metacontroller').spec.template.spec.containers[0].env.find((e: any) => e.name === 'NODE_OPTIONS'), { name: 'NODE_OPTIONS', value: '--max-semi-space-size=8 --max-old-space-size=400' }, 'nodeOptions reaches the container');
   t.same(named('CompositeController', 'atlasproject').spec.endpointConfigs[0].caBundle.secretRef, { name: 'atlas-metacontroller-tls', namespace: 'atlas-system', key: 'ca.crt' });
 });
 
