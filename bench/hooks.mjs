@@ -3,11 +3,13 @@
 // request (from the server process's own /proc counters), its RSS idle and at peak, the
 // ratios, and the Atlas calls per steady-state sync (read cache off: at Metacontroller's
 // spacing, 300 s between a parent's syncs, no read is ever served from a 2 s cache).
-// Also spawn → listening for both. Linux only (/proc). Run: npm run bench:hooks
+// Also spawn → listening for both. `serve` runs as the image runs it (startHookServer):
+// BENCH_NODE_OPTIONS and BENCH_MEMORY_LIMIT_MIB change that. Linux only (/proc).
+// Run: npm run bench:hooks
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { DEMO_ORG } from '../dist/sim/server.js';
-import { cpuMs, percentile, rssMiB, startServer, startSimProcess } from './sim-process.mjs';
+import { cpuMs, percentile, rssMiB, startHookServer, startServer, startSimProcess } from './sim-process.mjs';
 
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 200);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 4000);
@@ -39,8 +41,7 @@ async function load(pool, path, bodies, concurrency) {
 const sim = await startSimProcess(['--provision-seconds', '0']);
 // BENCH_PROFILE=dir writes a CPU profile of the hook server there.
 const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-const hooks = await startServer([...profile, ...nodeFlags, bin, 'serve', '--port', '0', '--host', '127.0.0.1', '--atlas-domain', sim.url, '--log-level', 'info'], /"url":"(http:\/\/[^"]+)".*"hook server listening"/);
+const hooks = await startHookServer(sim.url, { nodeArgs: profile, script: bin });
 const bare = await startServer([echo], /"url":"(http:\/\/[^"]+)"/);
 const floor = await startServer([floorServer, sim.url], /"url":"(http:\/\/[^"]+)"/);
 try {
@@ -61,7 +62,7 @@ try {
   const ready = parents.filter((p) => p.status.conditions[0].status === 'True').length;
   const bodies = parents.map((parent) => JSON.stringify({ controller: {}, parent, related: { 'Secret.v1': { 'bench/keys': keys } }, children: {}, finalizing: false }));
   await (await fetch(`${sim.url}/__sim/requests`, { method: 'DELETE' })).text();
-  console.log(`bench:hooks — ${ready}/${PROJECTS} Ready AtlasProjects, ${REQUESTS} requests per run, ${ROUNDS} A/B rounds, ${(await import('node:os')).cpus().length} cores`);
+  console.log(`bench:hooks — ${ready}/${PROJECTS} Ready AtlasProjects, ${REQUESTS} requests per run, ${ROUNDS} A/B rounds, ${(await import('node:os')).cpus().length} cores; serve with ${hooks.how}`);
   const totals = {};
   let hookRequests = 0;
   for (const concurrency of (process.env.BENCH_CONCURRENCY ?? '1,64').split(',').map(Number)) {
@@ -96,7 +97,7 @@ try {
   await barePool.close();
   await floorPool.close();
 } finally {
-  await (profile.length ? new Promise((r) => { hooks.child.once('exit', r); hooks.child.kill('SIGINT'); }) : hooks.stop());
+  await hooks.stop(profile.length ? 'SIGINT' : undefined); // SIGINT lets node write the profile
   await bare.stop();
   await floor.stop();
   await sim.stop();

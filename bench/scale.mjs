@@ -4,22 +4,21 @@
 // Objects waiting on Atlas are synced again in the next round, after the simulator's clock
 // moved on by their resyncAfterSeconds. Prints total Atlas calls and writes, wall time
 // against the latency floor, the server's CPU and peak RSS. Linux only (/proc).
-// Run: npm run bench:scale   (BENCH_OBJECTS, BENCH_LATENCY_MS, BENCH_WORKERS)
+// Run: npm run bench:scale   (BENCH_OBJECTS, BENCH_LATENCY_MS, BENCH_WORKERS; `serve` as the
+// image runs it, see startHookServer)
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { DEMO_ORG } from '../dist/sim/server.js';
-import { cpuMs, rssMiB, startServer, startSimProcess } from './sim-process.mjs';
+import { cpuMs, rssMiB, startHookServer, startSimProcess } from './sim-process.mjs';
 
 const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 500);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 100);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 5);
-const bin = fileURLToPath(new URL('../bin/atlas-metacontroller.js', import.meta.url));
 
 const sim = await startSimProcess(['--provision-seconds', '30']);
 const control = (path, method = 'GET', body) =>
   fetch(`${sim.url}/__sim/${path}`, { method, ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) }).then((r) => r.json().catch(() => ({})));
-const hooks = await startServer([bin, 'serve', '--port', '0', '--host', '127.0.0.1', '--atlas-domain', sim.url, '--log-level', 'info'], /"url":"(http:\/\/[^"]+)".*"hook server listening"/);
+const hooks = await startHookServer(sim.url);
 const pool = new Pool(hooks.url, { connections: WORKERS });
 
 const b64 = (s) => Buffer.from(s).toString('base64');
@@ -91,7 +90,7 @@ try {
   const calls = sum(countsToReady, () => true);
   const steadyCalls = sum(countsSteady, () => true);
   const floor = (n) => (n * LATENCY_MS) / 1000 / WORKERS;
-  console.log(`bench:scale — ${OBJECTS} AtlasProjects + ${OBJECTS} AtlasDatabaseUsers, ${LATENCY_MS} ms Atlas latency, ${WORKERS} workers, ${cpus().length} cores`);
+  console.log(`bench:scale — ${OBJECTS} AtlasProjects + ${OBJECTS} AtlasDatabaseUsers, ${LATENCY_MS} ms Atlas latency, ${WORKERS} workers, ${cpus().length} cores; serve with ${hooks.how}`);
   console.log(`  to Ready: ${projects.filter(ready).length + users.filter(ready).length}/${2 * OBJECTS} Ready in ${rounds} rounds, ${calls} Atlas calls (${requests(countsToReady)} HTTP requests), ${sum(countsToReady, (k) => !k.startsWith('GET '))} writes, wall ${toReady.toFixed(1)} s vs ${floor(requests(countsToReady)).toFixed(1)} s were every request one after another per worker`);
   console.log(`  steady pass: ${steadyCalls} Atlas calls for ${2 * OBJECTS} syncs (${(steadyCalls / (2 * OBJECTS)).toFixed(2)} per sync), ${sum(countsSteady, (k) => !k.startsWith('GET '))} writes, wall ${steady.toFixed(1)} s vs ${floor(requests(countsSteady)).toFixed(1)} s serial`);
   console.log(`  hook server: CPU ${(cpu / 1000).toFixed(1)} s (${(cpu / (rounds * OBJECTS + 2 * OBJECTS)).toFixed(2)} ms per sync), peak RSS ${rssMiB(hooks.child.pid, 'VmHWM').toFixed(0)} MiB`);

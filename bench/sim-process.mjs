@@ -1,7 +1,7 @@
 // The benchmarks' processes: the built simulator and servers, each as its own process, with
 // their CPU time and memory read from /proc (Linux).
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const bin = fileURLToPath(new URL('../bin/atlas-metacontroller.js', import.meta.url));
@@ -37,10 +37,16 @@ export function cpuMs(pid) {
 /** VmRSS (now) or VmHWM (peak) of a process, in MiB. */
 export const rssMiB = (pid, field) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`${field}:\\s+(\\d+)`))[1]) / 1024;
 
-/** Spawns `node args`, resolves once stdout matches `ready` (its group 1 is the URL). */
-export async function startServer(args, ready) {
+/**
+ * Spawns `node args`, resolves once stdout matches `ready` (its group 1 is the URL). `env`
+ * replaces the environment; `cgroup` is a directory whose cgroup.procs the process joins
+ * before node starts, so V8 sizes its heap from that cgroup's limit as it would in a pod.
+ */
+export async function startServer(args, ready, { env, cgroup } = {}) {
   const started = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = cgroup
+    ? spawn('sh', ['-c', 'echo $$ > "$0/cgroup.procs" && exec "$@"', cgroup, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env })
+    : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env });
   const url = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk) => {
@@ -54,6 +60,53 @@ export async function startServer(args, ready) {
   if (process.env.BENCH_SERVER_LOG) child.stdout.pipe((await import('node:fs')).createWriteStream(process.env.BENCH_SERVER_LOG + child.pid));
   else child.stdout.resume();
   await new Promise((resolve) => setTimeout(resolve, 1000)); // settle before idle RSS
-  return { child, url, spawnMs, idleRss: rssMiB(child.pid, 'VmRSS'), stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGKILL'); }) };
+  return { child, url, spawnMs, idleRss: rssMiB(child.pid, 'VmRSS'), stop: (signal = 'SIGKILL') => new Promise((r) => { child.once('exit', r); child.kill(signal); }) };
 }
 
+
+/** The NODE_OPTIONS the image runs `serve` with: the Dockerfile's `ENV NODE_OPTIONS="…"`. */
+export function imageNodeOptions() {
+  const match = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8'));
+  if (!match) throw new Error('the Dockerfile sets no ENV NODE_OPTIONS="…"');
+  return match[1];
+}
+
+/** A memory cgroup (v2, else v1) limited to `mib`, for one server; needs root on Linux. */
+function memoryCgroup(mib) {
+  if (!(mib > 0)) throw new Error(`BENCH_MEMORY_LIMIT_MIB must be a positive number of MiB, got "${process.env.BENCH_MEMORY_LIMIT_MIB}"`);
+  const v2 = existsSync('/sys/fs/cgroup/cgroup.controllers') && /\bmemory\b/.test(readFileSync('/sys/fs/cgroup/cgroup.controllers', 'utf8'));
+  const root = v2 ? '/sys/fs/cgroup' : '/sys/fs/cgroup/memory';
+  const dir = `${root}/atlas-metacontroller-bench-${process.pid}`;
+  try {
+    if (v2 && !/\bmemory\b/.test(readFileSync(`${root}/cgroup.subtree_control`, 'utf8'))) writeFileSync(`${root}/cgroup.subtree_control`, '+memory');
+    mkdirSync(dir);
+    writeFileSync(`${dir}/${v2 ? 'memory.max' : 'memory.limit_in_bytes'}`, String(mib * 1024 * 1024));
+  } catch (err) {
+    throw new Error(`BENCH_MEMORY_LIMIT_MIB needs a memory cgroup this user may create under ${root} (root on Linux): ${err.message}`);
+  }
+  return { dir, remove: () => rmdirSync(dir) };
+}
+
+/**
+ * `serve` as the image runs it, against the simulator at `atlasUrl`: under the Dockerfile's
+ * NODE_OPTIONS (BENCH_NODE_OPTIONS replaces them, empty for node's own defaults) and, with
+ * BENCH_MEMORY_LIMIT_MIB, inside a memory cgroup of that size as a pod's limit would hold it.
+ * `nodeArgs` go before the script (e.g. --cpu-prof). `how` says which of these applied.
+ */
+export async function startHookServer(atlasUrl, { nodeArgs = [], script = bin } = {}) {
+  const nodeOptions = process.env.BENCH_NODE_OPTIONS ?? imageNodeOptions();
+  const limit = process.env.BENCH_MEMORY_LIMIT_MIB === undefined ? undefined : memoryCgroup(Number(process.env.BENCH_MEMORY_LIMIT_MIB));
+  try {
+    const server = await startServer(
+      [...nodeArgs, script, 'serve', '--port', '0', '--host', '127.0.0.1', '--atlas-domain', atlasUrl, '--log-level', 'info'],
+      /"url":"(http:\/\/[^"]+)".*"hook server listening"/,
+      { env: { ...process.env, NODE_OPTIONS: nodeOptions }, cgroup: limit?.dir },
+    );
+    const how = `NODE_OPTIONS="${nodeOptions}"${process.env.BENCH_NODE_OPTIONS === undefined ? " (the image's)" : ''}, ${limit ? `in a ${process.env.BENCH_MEMORY_LIMIT_MIB} MiB memory cgroup` : 'no memory limit'}`;
+    const stopServer = server.stop;
+    return { ...server, how, stop: async (signal) => { await stopServer(signal); limit?.remove(); } };
+  } catch (err) {
+    limit?.remove();
+    throw err;
+  }
+}
