@@ -3,7 +3,8 @@
  * inside the caller's deadline, coalesced reads, metrics and a debug line per call.
  */
 import { LRUCache } from 'lru-cache';
-import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent, errors as undiciErrors } from './undici-core.js';
 import type { Logger } from 'pino';
 import { credentialIdentity, type AtlasCredentials } from './credentials.js';
 import { DigestSession } from './digest.js';
