@@ -20,7 +20,7 @@ COPY bin ./bin
 # temporary costs a scavenge (bench:hooks at c=64, three runs each: 0.83-0.90 ms of CPU per
 # sync, 0.43-0.69 with these); with no limit it lets old space fill with garbage to ~50 MiB
 # before collecting (peak RSS ~180 MiB). The hook server is stateless (~20 MiB live): 8 MiB
-# semi-spaces and a 160 MiB old space put V8's own limit (184 MiB) plus node's ~60 MiB
+# semi-spaces and a 160 MiB old space put V8's own limit (184 MiB) plus node's ~64 MiB
 # outside the heap under the pod's, so an impossible load ends in V8's "heap out of memory"
 # message rather than a silent OOM kill. A user raising the pod's limit for very large
 # payloads sets NODE_OPTIONS in the pod to match.

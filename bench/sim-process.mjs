@@ -63,7 +63,6 @@ export async function startServer(args, ready, { env, cgroup } = {}) {
   return { child, url, spawnMs, idleRss: rssMiB(child.pid, 'VmRSS'), stop: (signal = 'SIGKILL') => new Promise((r) => { child.once('exit', r); child.kill(signal); }) };
 }
 
-
 /** The NODE_OPTIONS the image runs `serve` with: the Dockerfile's `ENV NODE_OPTIONS="…"`. */
 export function imageNodeOptions() {
   const match = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8'));
