@@ -3,11 +3,11 @@
  * connection Secret per cluster in its scope. Decisions are in plan.ts; this module reads
  * Atlas for them and hands both to the kernel's sequence.
  */
-import pLimit from 'p-limit';
 import type { KubeObject, RelatedResourceRule } from '../../kernel/contract.js';
 import { stringAt } from '../../kernel/contract.js';
 import { step, type ManagedKind } from '../../kernel/managed.js';
 import { managedController } from '../../kernel/sequence.js';
+import { readEach } from '../../kernel/status-reads.js';
 import type { OperatorIdentity } from '../../config/identity.js';
 import { clusterReads, flexReads } from '../clusters/atlas.js';
 import { API_VERSION } from '../common.js';
@@ -50,9 +50,6 @@ function observedStatus(parent: KubeObject): Record<string, unknown> {
   return { ...(passwordVersion !== undefined ? { passwordVersion } : {}), ...(name ? { name } : {}), ...(orgId ? { orgId } : {}) };
 }
 
-/** Change-status reads of the clusters in scope: at most this many at once per sync. */
-const STATUS_READS_AT_ONCE = 8;
-
 const reasons = { create: 'DatabaseUserNotCreatedInAtlas', update: 'DatabaseUserNotUpdatedInAtlas', delete: 'DatabaseUserNotDeletedInAtlas' };
 
 const userStep = step({
@@ -80,9 +77,8 @@ const propagationStep = step({
   async observe({ scope, facts, dryRun }, atlas) {
     // Only a change (or a wait not seen through yet) needs the clusters' word.
     if (dryRun || (!scope.wrote && facts.observed(USER_READY)?.status === 'True')) return undefined;
-    const limit = pLimit(STATUS_READS_AT_ONCE);
     // A flex cluster has no change-status route (the cluster API refuses it).
-    const states = await Promise.all(scope.clusters.filter((c) => c.flex !== true).map((c) => limit(async () => ({ name: c.name, state: await clusterReads.changeStatus(atlas, scope.groupId, c.name) }))));
+    const states = await readEach(scope.clusters.filter((c) => c.flex !== true), async (c) => ({ name: c.name, state: await clusterReads.changeStatus(atlas, scope.groupId, c.name) }));
     return states.filter((s) => s.state !== 'APPLIED').map((s) => s.name);
   },
   plan: planPropagation,

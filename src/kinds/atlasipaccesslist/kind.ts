@@ -2,18 +2,16 @@
  * AtlasIPAccessList: entries of one project's IP access list, in a project an AtlasProject
  * manages or one an externalProjectRef names. Decisions are in plan.ts.
  */
-import pLimit from 'p-limit';
 import { stringAt } from '../../kernel/contract.js';
 import { step, type ManagedKind } from '../../kernel/managed.js';
 import { managedController } from '../../kernel/sequence.js';
+import { readEach } from '../../kernel/status-reads.js';
 import { projectReads } from '../atlasproject/atlas.js';
 import { API_VERSION } from '../common.js';
 import { connectToProjectWith, goneWithProject, projectOrExternalRules, type InProject } from '../project-scope.js';
 import { checkAccessListSpec, IP_ACCESS_LIST_READY, planActivation, planEntries, planEntriesRemoval, uncertainKeys, type AccessListScope } from './plan.js';
 import { AtlasIPAccessListSpec } from './schema.js';
 
-/** Entry status reads: at most this many at once per sync. */
-const STATUS_READS_AT_ONCE = 8;
 const reasons = { create: 'ProjectIPAccessListNotCreatedInAtlas', update: 'ProjectIPAccessListNotCreatedInAtlas', delete: 'ProjectIPAccessListNotCreatedInAtlas' };
 
 const entriesStep = step({
@@ -30,8 +28,7 @@ const activationStep = step({
   reasons,
   async observe(input, atlas) {
     if (input.dryRun) return [];
-    const limit = pLimit(STATUS_READS_AT_ONCE);
-    return Promise.all(uncertainKeys(input).map((key) => limit(async () => ({ key, state: await projectReads.accessListStatus(atlas, input.scope.groupId, key) }))));
+    return readEach(uncertainKeys(input), async (key) => ({ key, state: await projectReads.accessListStatus(atlas, input.scope.groupId, key) }));
   },
   plan: planActivation,
 });

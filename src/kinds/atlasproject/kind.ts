@@ -2,7 +2,6 @@
  * AtlasProject: the Atlas project and its IP access list. Decisions are in plan.ts; this
  * module reads Atlas for them and hands both to the kernel's sequence.
  */
-import pLimit from 'p-limit';
 import { AtlasApiError } from '../../atlas/errors.js';
 import { stringAt } from '../../kernel/contract.js';
 import { credentialsFrom, foreignSecretProblem, projectCredentialsRef, secretRule } from '../../kernel/credentials.js';
@@ -10,6 +9,7 @@ import { ACCESS_NOT_CONFIGURED, notInGroup, organizationMismatch } from '../../k
 import type { KubeObject } from '../../kernel/contract.js';
 import { step, type Connect, type ManagedKind } from '../../kernel/managed.js';
 import { managedController } from '../../kernel/sequence.js';
+import { readEach } from '../../kernel/status-reads.js';
 import { customRoleReads } from '../atlascustomrole/atlas.js';
 import { REASONS } from '../atlascustomrole/plan.js';
 import { clusterReads } from '../clusters/atlas.js';
@@ -71,9 +71,6 @@ const connect: Connect<AtlasProjectSpec, ProjectScope> = (facts, spec) => {
     connection: { credentials: creds.credentials, secret, scope: { groupId: id ?? PLANNED_ID, orgId: recordedOrgId ?? creds.credentials.orgId, secret, uncertain: [], added: [] } },
   };
 };
-
-/** Status reads of entries that may still be PENDING: at most this many at once per sync. */
-const STATUS_READS_AT_ONCE = 8;
 
 const projectStep = step({
   name: 'project',
@@ -183,9 +180,8 @@ const activationStep = step({
   condition: PROJECT_CONDITIONS.accessList,
   reasons: accessListStep.reasons,
   async observe({ scope, dryRun }, atlas) {
-    const limit = pLimit(STATUS_READS_AT_ONCE);
     const readable = dryRun ? scope.uncertain.filter((key) => !scope.added.includes(key)) : scope.uncertain;
-    return Promise.all(readable.map((key) => limit(async () => ({ key, state: await projectReads.accessListStatus(atlas, scope.groupId, key) }))));
+    return readEach(readable, async (key) => ({ key, state: await projectReads.accessListStatus(atlas, scope.groupId, key) }));
   },
   plan: planActivation,
 });
