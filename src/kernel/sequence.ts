@@ -30,16 +30,25 @@ import { resyncSeconds, waitSeconds, type Wait } from './resync.js';
 import { FIELDS_MANAGED, NOT_SUPPORTED, unmanagedFields, unmanagedMessage } from './unmanaged.js';
 
 export function managedController<Spec, Scope>(kind: ManagedKind<Spec, Scope>): KindController {
+  const sequence = { kind, laterConditions: laterConditions(kind.steps) };
   return {
     kind: kind.kind,
     apiVersion: kind.apiVersion,
     route: kind.route,
     conditionTypes: [VALIDATION, ...kind.conditionTypes, FIELDS_MANAGED],
     customize: kind.customize,
-    sync: (ctx) => reconcile(kind, ctx, false),
-    plan: (ctx) => reconcile(kind, ctx, true),
+    sync: (ctx) => reconcile(sequence, ctx, false),
+    plan: (ctx) => reconcile(sequence, ctx, true),
     finalize: (ctx) => finalize(kind, ctx),
   };
+}
+
+/**
+ * For each step, the conditions later steps report on: a condition two steps share is True
+ * only once the last of them is done. Worked out once per kind, not on every sync.
+ */
+function laterConditions(steps: readonly { condition: string }[]): ReadonlySet<string>[] {
+  return steps.map((_, index) => new Set(steps.slice(index + 1).map((later) => later.condition)));
 }
 
 function factsOf(ctx: HookContext): Facts {
@@ -101,7 +110,11 @@ class WriteFailed extends Error {
 
 const rejected = (error: AtlasApiError) => error.httpStatus >= 400 && error.httpStatus < 500;
 
-async function reconcile<Spec, Scope>(kind: ManagedKind<Spec, Scope>, ctx: HookContext, dryRun: boolean): Promise<PlanResult> {
+async function reconcile<Spec, Scope>(
+  { kind, laterConditions }: { kind: ManagedKind<Spec, Scope>; laterConditions: ReadonlySet<string>[] },
+  ctx: HookContext,
+  dryRun: boolean,
+): Promise<PlanResult> {
   const facts = factsOf(ctx);
   const status = kind.observedStatus(ctx.parent);
   const changes: PlannedChange[] = [];
@@ -127,19 +140,20 @@ async function reconcile<Spec, Scope>(kind: ManagedKind<Spec, Scope>, ctx: HookC
   const reader = writer.reads();
   let scope = link.connection.scope;
   let children: SyncResult['children'];
-  for (const [index, current] of kind.steps.entries()) {
+  for (let index = 0; index < kind.steps.length; index++) {
+    const current = kind.steps[index]!;
     const input: StepInput<Spec, Scope> = { facts, spec: check.spec, scope, status, dryRun };
     const verdict = await runStep(current, input, reader, writer, changes);
     const type = verdict.type ?? current.condition;
-    // A condition two steps share is True only once the last of them is done: until then a
-    // failure the kernel reports (budget, rate limit) must still land on it.
-    const sharedLater = kind.steps.slice(index + 1).some((later) => later.condition === type);
+    // Until the last step on a shared condition is done, a failure the kernel reports
+    // (budget, rate limit) must still land on it.
+    const sharedLater = laterConditions[index]!.has(type);
     if (verdict.condition.status === 'Absent') ctx.conditions.remove(type);
     else if (verdict.condition.status === 'True') {
       if (!sharedLater) ctx.conditions.true(type);
     } else ctx.conditions.false(type, verdict.condition.reason, verdict.condition.message);
     patch(status, verdict.status);
-    scope = { ...scope, ...verdict.scope };
+    if (verdict.scope) scope = { ...scope, ...verdict.scope };
     if (verdict.children) children = verdict.children;
     resync.add(verdict.wait, ctx.conditions.get(type));
     if (verdict.condition.status === 'False') break;
