@@ -5,6 +5,7 @@
  */
 import type { ServerOptions as HttpsOptions } from 'node:https';
 import { AjvCompiler } from '@fastify/ajv-compiler';
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import Fastify, { LogController } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
@@ -69,6 +70,28 @@ const buildValidator: typeof buildAjvValidator = (externalSchemas, options) => {
   };
 };
 
+const buildFastSerializer = SerializerSelector();
+
+/**
+ * fastify's own serializer compiler, likewise compiling each response schema once, when a
+ * route first answers: building them for every route before listening was 20 ms of
+ * serve's ~370 ms start (CPU profile of the start).
+ */
+const buildSerializer: typeof buildFastSerializer = (externalSchemas, options) => {
+  const compile = buildFastSerializer(externalSchemas, options);
+  type Serialize = ReturnType<typeof compile>;
+  const shared = new WeakMap<object, Serialize>();
+  return (route) => {
+    if (typeof route.schema !== 'object' || route.schema === null) return compile(route);
+    const known = shared.get(route.schema);
+    if (known) return known;
+    let compiled: Serialize | undefined;
+    const serialize: Serialize = (doc) => (compiled ??= compile(route))(doc);
+    shared.set(route.schema, serialize);
+    return serialize;
+  };
+};
+
 function createFastify(options: HookServerOptions) {
   return Fastify({
     // The https server differs from http only in how connections start; routes are the same.
@@ -85,7 +108,7 @@ function createFastify(options: HookServerOptions) {
     onConstructorPoisoning: 'remove',
     schemaErrorFormatter,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
-    schemaController: { compilersFactory: { buildValidator } },
+    schemaController: { compilersFactory: { buildValidator, buildSerializer } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 }
 
