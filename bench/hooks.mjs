@@ -3,7 +3,8 @@
 // request (from the server process's own /proc counters), its RSS idle and at peak, the
 // ratios, and the Atlas calls per steady-state sync (read cache off: at Metacontroller's
 // spacing, 300 s between a parent's syncs, no read is ever served from a 2 s cache).
-// Also spawn → listening for both. `serve` runs as the image runs it (startHookServer):
+// Also spawn → listening for both, the median of BENCH_SPAWNS alternated starts (one start
+// on a shared VM is noise). `serve` runs as the image runs it (startHookServer):
 // BENCH_NODE_OPTIONS and BENCH_MEMORY_LIMIT_MIB change that. Linux only (/proc).
 // Run: npm run bench:hooks
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,7 @@ import { cpuMs, percentile, rssMiB, startHookServer, startServer, startSimProces
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 200);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 4000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SPAWNS = Number(process.env.BENCH_SPAWNS ?? 9);
 const bin = process.env.BENCH_BIN ?? fileURLToPath(new URL('../bin/atlas-metacontroller.js', import.meta.url));
 const echo = fileURLToPath(new URL('./echo-server.mjs', import.meta.url));
 const floorServer = fileURLToPath(new URL('./floor-server.mjs', import.meta.url));
@@ -92,7 +94,20 @@ try {
   const writes = Object.entries(counts).filter(([k]) => !k.startsWith('GET ')).reduce((n, [, c]) => n + c.authenticated, 0);
   console.log(`  Atlas calls per steady-state project sync: ${(atlasCalls / hookRequests).toFixed(2)} (${Object.keys(counts).join(', ')}); writes: ${writes}`);
   console.log(`  RSS: hooks idle ${hooks.idleRss.toFixed(0)} MiB, peak ${rssMiB(hooks.child.pid, 'VmHWM').toFixed(0)} MiB; bare idle ${bare.idleRss.toFixed(0)} MiB, peak ${rssMiB(bare.child.pid, 'VmHWM').toFixed(0)} MiB`);
-  console.log(`  spawn → listening: hooks ${hooks.spawnMs.toFixed(0)} ms, bare ${bare.spawnMs.toFixed(0)} ms (${(hooks.spawnMs / bare.spawnMs).toFixed(2)}×)`);
+  const starts = { hooks: [hooks.spawnMs], bare: [bare.spawnMs] };
+  const startCpu = { hooks: [hooks.startCpuMs], bare: [bare.startCpuMs] };
+  for (let i = 1; i < SPAWNS; i++) {
+    for (const [name, start] of [['hooks', () => startHookServer(sim.url, { script: bin, settleMs: 0 })], ['bare', () => startServer([echo], /"url":"(http:\/\/[^"]+)"/, { settleMs: 0 })]]) {
+      const server = await start();
+      starts[name].push(server.spawnMs);
+      startCpu[name].push(server.startCpuMs);
+      await server.stop();
+    }
+  }
+  const median = (xs) => percentile([...xs].sort((a, b) => a - b), 50);
+  const [hooksStart, bareStart] = [median(starts.hooks), median(starts.bare)];
+  const [hooksCpu, bareCpu] = [median(startCpu.hooks), median(startCpu.bare)];
+  console.log(`  spawn → listening, median of ${SPAWNS} alternated starts: hooks ${hooksStart.toFixed(0)} ms, bare ${bareStart.toFixed(0)} ms (${(hooksStart / bareStart).toFixed(2)}×); CPU to listening ${hooksCpu.toFixed(0)} vs ${bareCpu.toFixed(0)} ms (${(hooksCpu / bareCpu).toFixed(2)}×)`);
   await hooksPool.close();
   await barePool.close();
   await floorPool.close();

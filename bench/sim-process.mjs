@@ -41,8 +41,9 @@ export const rssMiB = (pid, field) => Number(readFileSync(`/proc/${pid}/status`,
  * Spawns `node args`, resolves once stdout matches `ready` (its group 1 is the URL). `env`
  * replaces the environment; `cgroup` is a directory whose cgroup.procs the process joins
  * before node starts, so V8 sizes its heap from that cgroup's limit as it would in a pod.
+ * It waits `settleMs` before reading the idle RSS (0 when only the start time matters).
  */
-export async function startServer(args, ready, { env, cgroup } = {}) {
+export async function startServer(args, ready, { env, cgroup, settleMs = 1000 } = {}) {
   const started = performance.now();
   const child = cgroup
     ? spawn('sh', ['-c', 'echo $$ > "$0/cgroup.procs" && exec "$@"', cgroup, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env })
@@ -57,10 +58,11 @@ export async function startServer(args, ready, { env, cgroup } = {}) {
     child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
   });
   const spawnMs = performance.now() - started;
+  const startCpuMs = cpuMs(child.pid); // CPU spent starting: steadier than the wall time on a shared VM
   if (process.env.BENCH_SERVER_LOG) child.stdout.pipe((await import('node:fs')).createWriteStream(process.env.BENCH_SERVER_LOG + child.pid));
   else child.stdout.resume();
-  await new Promise((resolve) => setTimeout(resolve, 1000)); // settle before idle RSS
-  return { child, url, spawnMs, idleRss: rssMiB(child.pid, 'VmRSS'), stop: (signal = 'SIGKILL') => new Promise((r) => { child.once('exit', r); child.kill(signal); }) };
+  await new Promise((resolve) => setTimeout(resolve, settleMs)); // settle before idle RSS
+  return { child, url, spawnMs, startCpuMs, idleRss: rssMiB(child.pid, 'VmRSS'), stop: (signal = 'SIGKILL') => new Promise((r) => { child.once('exit', r); child.kill(signal); }) };
 }
 
 /** The NODE_OPTIONS the image runs `serve` with: the Dockerfile's `ENV NODE_OPTIONS="…"`. */
@@ -92,14 +94,14 @@ function memoryCgroup(mib) {
  * BENCH_MEMORY_LIMIT_MIB, inside a memory cgroup of that size as a pod's limit would hold it.
  * `nodeArgs` go before the script (e.g. --cpu-prof). `how` says which of these applied.
  */
-export async function startHookServer(atlasUrl, { nodeArgs = [], script = bin } = {}) {
+export async function startHookServer(atlasUrl, { nodeArgs = [], script = bin, settleMs } = {}) {
   const nodeOptions = process.env.BENCH_NODE_OPTIONS ?? imageNodeOptions();
   const limit = process.env.BENCH_MEMORY_LIMIT_MIB === undefined ? undefined : memoryCgroup(Number(process.env.BENCH_MEMORY_LIMIT_MIB));
   try {
     const server = await startServer(
       [...nodeArgs, script, 'serve', '--port', '0', '--host', '127.0.0.1', '--atlas-domain', atlasUrl, '--log-level', 'info'],
       /"url":"(http:\/\/[^"]+)".*"hook server listening"/,
-      { env: { ...process.env, NODE_OPTIONS: nodeOptions }, cgroup: limit?.dir },
+      { env: { ...process.env, NODE_OPTIONS: nodeOptions }, cgroup: limit?.dir, settleMs },
     );
     const how = `NODE_OPTIONS="${nodeOptions}"${process.env.BENCH_NODE_OPTIONS === undefined ? " (the image's)" : ''}, ${limit ? `in a ${process.env.BENCH_MEMORY_LIMIT_MIB} MiB memory cgroup` : 'no memory limit'}`;
     const stopServer = server.stop;
