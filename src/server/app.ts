@@ -42,55 +42,52 @@ export interface HookServer {
   startDraining(): void;
 }
 
-const buildAjvValidator = AjvCompiler();
-
 /**
- * fastify's own validator compiler (the library it ships with), compiling each schema object
- * once, on its first request: every kind's routes share the same few request schemas, and
- * compiling them per route at start-up was a third of the time to listening. fastify reads a
- * failed validation's `errors` from the function it was given, so the wrapper mirrors them.
+ * A route compiler that compiles each schema object once, on first use: every kind's routes
+ * share the same few request and response schemas, and compiling them per route before
+ * listening cost start-up time. `defer` makes the stand-in that compiles when first called.
  */
-const buildValidator: typeof buildAjvValidator = (externalSchemas, options) => {
-  const compile = buildAjvValidator(externalSchemas, options);
-  type Validate = ReturnType<typeof compile>;
-  const shared = new WeakMap<object, Validate>();
-  return (route) => {
-    if (typeof route.schema !== 'object') return compile(route);
-    const known = shared.get(route.schema);
-    if (known) return known;
-    let compiled: Validate | undefined;
-    const validate = ((data: unknown) => {
-      compiled ??= compile(route);
-      const valid = compiled(data);
-      validate.errors = compiled.errors;
-      return valid;
-    }) as Validate;
-    shared.set(route.schema, validate);
-    return validate;
-  };
-};
-
-const buildFastSerializer = SerializerSelector();
-
-/**
- * fastify's own serializer compiler, likewise compiling each response schema once, when a
- * route first answers: building them for every route before listening was 20 ms of
- * serve's ~370 ms start (CPU profile of the start).
- */
-const buildSerializer: typeof buildFastSerializer = (externalSchemas, options) => {
-  const compile = buildFastSerializer(externalSchemas, options);
-  type Serialize = ReturnType<typeof compile>;
-  const shared = new WeakMap<object, Serialize>();
+function onFirstUse<Route extends { schema?: unknown }, Compiled>(
+  compile: (route: Route) => Compiled,
+  defer: (compiled: () => Compiled) => Compiled,
+): (route: Route) => Compiled {
+  const shared = new WeakMap<object, Compiled>();
   return (route) => {
     if (typeof route.schema !== 'object' || route.schema === null) return compile(route);
     const known = shared.get(route.schema);
     if (known) return known;
-    let compiled: Serialize | undefined;
-    const serialize: Serialize = (doc) => (compiled ??= compile(route))(doc);
-    shared.set(route.schema, serialize);
-    return serialize;
+    let compiled: Compiled | undefined;
+    const standIn = defer(() => (compiled ??= compile(route)));
+    shared.set(route.schema, standIn);
+    return standIn;
   };
-};
+}
+
+const buildAjvValidator = AjvCompiler();
+
+/**
+ * fastify's own validator compiler (the library it ships with), on first use: per route at
+ * start-up it was a third of the time to listening. fastify reads a failed validation's
+ * `errors` from the function it was given, so the stand-in mirrors them.
+ */
+const buildValidator: typeof buildAjvValidator = (externalSchemas, options) =>
+  onFirstUse(buildAjvValidator(externalSchemas, options), (compiled) => {
+    const validate = ((data: unknown) => {
+      const valid = compiled()(data);
+      validate.errors = compiled().errors;
+      return valid;
+    }) as ReturnType<typeof compiled>;
+    return validate;
+  });
+
+const buildFastSerializer = SerializerSelector();
+
+/**
+ * fastify's own serializer compiler, on first use: building every route's before listening
+ * was 20 ms of serve's ~370 ms start (CPU profile of the start).
+ */
+const buildSerializer: typeof buildFastSerializer = (externalSchemas, options) =>
+  onFirstUse(buildFastSerializer(externalSchemas, options), (compiled) => (doc) => compiled()(doc));
 
 function createFastify(options: HookServerOptions) {
   return Fastify({
