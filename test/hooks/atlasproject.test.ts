@@ -183,6 +183,28 @@ t.test('an existing project of that name is adopted, not duplicated', async (t) 
   t.equal(op.sim.control.state().projects.length, 1);
 });
 
+t.test('a project created by someone else between our read and our create is adopted, not duplicated', async (t) => {
+  const op = await startOperator(t, { provisionSeconds: 0 });
+  const { AtlasHttp } = await import('../../src/atlas/http.js');
+  const { AtlasAdmin } = await import('../helpers/atlas-admin.js');
+  const http = new AtlasHttp({ baseUrl: op.sim.url });
+  t.teardown(() => http.close());
+  const existing = await new AtlasAdmin(http, { credentials: (await import('../helpers/sim.js')).demoKey }).projects.create({
+    name: 'Test Atlas Operator Project',
+    orgId: DEMO_ORG.id,
+  });
+  // Our lookup by name misses it once, as it would a project created just after it.
+  op.sim.control.injectFault({ route: '/api/atlas/v2/groups/byName/:groupName', method: 'GET', kind: 'error', status: 404, errorCode: 'NOT_IN_GROUP' });
+  const creates = () => op.sim.control.requestCounts()['POST /api/atlas/v2/groups']?.authenticated ?? 0;
+  const before = creates();
+  const p = project({});
+  await op.sync('atlasproject', p, [credentials]);
+  t.equal(p.status.id, existing.id, 'the create answered GROUP_ALREADY_EXISTS, and the next read found it');
+  t.equal(op.sim.control.state().projects.length, 1);
+  t.equal(conditionsOf(p).ProjectReady!.status, 'True');
+  t.equal(creates() - before, 1, 'one create, refused');
+});
+
 t.test('credentials: missing Secret, missing keys, the global Secret', async (t) => {
   const op = await startOperator(t, { provisionSeconds: 0 });
   const p = project({});
