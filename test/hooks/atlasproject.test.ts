@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { DEMO_ORG } from '../../src/sim/server.js';
 import { conditionsOf, demoCredentials, secret, startOperator, type Obj } from '../helpers/operator.js';
 
@@ -167,16 +167,18 @@ t.test('entries added behind our back are removed; expired ones are not sent', a
   t.equal(conditionsOf(p).Ready!.status, 'True');
 });
 
-t.test('an existing project of that name is adopted, not duplicated', async (t) => {
-  const op = await startOperator(t, { provisionSeconds: 0 });
+/** The sample's project, made in Atlas by someone else, as another tool or a person would. */
+async function projectMadeOutside(t: Test, simUrl: string) {
   const { AtlasHttp } = await import('../../src/atlas/http.js');
   const { AtlasAdmin } = await import('../helpers/atlas-admin.js');
-  const http = new AtlasHttp({ baseUrl: op.sim.url });
+  const http = new AtlasHttp({ baseUrl: simUrl });
   t.teardown(() => http.close());
-  const existing = await new AtlasAdmin(http, { credentials: (await import('../helpers/sim.js')).demoKey }).projects.create({
-    name: 'Test Atlas Operator Project',
-    orgId: DEMO_ORG.id,
-  });
+  return new AtlasAdmin(http, { credentials: (await import('../helpers/sim.js')).demoKey }).projects.create({ name: 'Test Atlas Operator Project', orgId: DEMO_ORG.id });
+}
+
+t.test('an existing project of that name is adopted, not duplicated', async (t) => {
+  const op = await startOperator(t, { provisionSeconds: 0 });
+  const existing = await projectMadeOutside(t, op.sim.url);
   const p = project({});
   await op.sync('atlasproject', p, [credentials]);
   t.equal(p.status.id, existing.id);
@@ -185,14 +187,7 @@ t.test('an existing project of that name is adopted, not duplicated', async (t) 
 
 t.test('a project created by someone else between our read and our create is adopted, not duplicated', async (t) => {
   const op = await startOperator(t, { provisionSeconds: 0 });
-  const { AtlasHttp } = await import('../../src/atlas/http.js');
-  const { AtlasAdmin } = await import('../helpers/atlas-admin.js');
-  const http = new AtlasHttp({ baseUrl: op.sim.url });
-  t.teardown(() => http.close());
-  const existing = await new AtlasAdmin(http, { credentials: (await import('../helpers/sim.js')).demoKey }).projects.create({
-    name: 'Test Atlas Operator Project',
-    orgId: DEMO_ORG.id,
-  });
+  const existing = await projectMadeOutside(t, op.sim.url);
   // Our lookup by name misses it once, as it would a project created just after it.
   op.sim.control.injectFault({ route: '/api/atlas/v2/groups/byName/:groupName', method: 'GET', kind: 'error', status: 404, errorCode: 'NOT_IN_GROUP' });
   const creates = () => op.sim.control.requestCounts()['POST /api/atlas/v2/groups']?.authenticated ?? 0;
