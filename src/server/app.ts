@@ -73,8 +73,9 @@ const buildAjvValidator = AjvCompiler();
 const buildValidator: typeof buildAjvValidator = (externalSchemas, options) =>
   onFirstUse(buildAjvValidator(externalSchemas, options), (compiled) => {
     const validate = ((data: unknown) => {
-      const valid = compiled()(data);
-      validate.errors = compiled().errors;
+      const compiledValidate = compiled();
+      const valid = compiledValidate(data);
+      validate.errors = compiledValidate.errors;
       return valid;
     }) as ReturnType<typeof compiled>;
     return validate;
