@@ -72,12 +72,15 @@ export function imageNodeOptions() {
   return match[1];
 }
 
+let cgroups = 0;
+
 /** A memory cgroup (v2, else v1) limited to `mib`, for one server; needs root on Linux. */
 function memoryCgroup(mib) {
   if (!(mib > 0)) throw new Error(`BENCH_MEMORY_LIMIT_MIB must be a positive number of MiB, got "${process.env.BENCH_MEMORY_LIMIT_MIB}"`);
   const v2 = existsSync('/sys/fs/cgroup/cgroup.controllers') && /\bmemory\b/.test(readFileSync('/sys/fs/cgroup/cgroup.controllers', 'utf8'));
   const root = v2 ? '/sys/fs/cgroup' : '/sys/fs/cgroup/memory';
-  const dir = `${root}/atlas-metacontroller-bench-${process.pid}`;
+  // One per server: bench:hooks starts more while its first hook server still runs.
+  const dir = `${root}/atlas-metacontroller-bench-${process.pid}-${++cgroups}`;
   try {
     if (v2 && !/\bmemory\b/.test(readFileSync(`${root}/cgroup.subtree_control`, 'utf8'))) writeFileSync(`${root}/cgroup.subtree_control`, '+memory');
     mkdirSync(dir);
