@@ -20,6 +20,8 @@ const bin = process.env.BENCH_BIN ?? fileURLToPath(new URL('../bin/atlas-metacon
 const echo = fileURLToPath(new URL('./echo-server.mjs', import.meta.url));
 const floorServer = fileURLToPath(new URL('./floor-server.mjs', import.meta.url));
 const b64 = (s) => Buffer.from(s).toString('base64');
+const median = (xs) => percentile([...xs].sort((a, b) => a - b), 50);
+const ECHO_READY = /"url":"(http:\/\/[^"]+)"/;
 const keys = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'keys', namespace: 'bench' }, data: { orgId: b64(DEMO_ORG.id), publicApiKey: b64(DEMO_ORG.publicKey), privateApiKey: b64(DEMO_ORG.privateKey) } };
 
 async function load(pool, path, bodies, concurrency) {
@@ -44,8 +46,8 @@ const sim = await startSimProcess(['--provision-seconds', '0']);
 // BENCH_PROFILE=dir writes a CPU profile of the hook server there.
 const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
 const hooks = await startHookServer(sim.url, { nodeArgs: profile, script: bin });
-const bare = await startServer([echo], /"url":"(http:\/\/[^"]+)"/);
-const floor = await startServer([floorServer, sim.url], /"url":"(http:\/\/[^"]+)"/);
+const bare = await startServer([echo], ECHO_READY);
+const floor = await startServer([floorServer, sim.url], ECHO_READY);
 try {
   const hooksPool = new Pool(hooks.url, { connections: 64 });
   const barePool = new Pool(bare.url, { connections: 64 });
@@ -80,7 +82,6 @@ try {
         if (name === 'hooks') hookRequests += REQUESTS;
       }
     }
-    const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     for (const name of ['hooks', 'floor', 'bare']) {
       const a = acc[name];
       totals[`${name}${concurrency}`] = a.cpu / (REQUESTS * ROUNDS);
@@ -97,14 +98,13 @@ try {
   const starts = { hooks: [hooks.spawnMs], bare: [bare.spawnMs] };
   const startCpu = { hooks: [hooks.startCpuMs], bare: [bare.startCpuMs] };
   for (let i = 1; i < SPAWNS; i++) {
-    for (const [name, start] of [['hooks', () => startHookServer(sim.url, { script: bin, settleMs: 0 })], ['bare', () => startServer([echo], /"url":"(http:\/\/[^"]+)"/, { settleMs: 0 })]]) {
+    for (const [name, start] of [['hooks', () => startHookServer(sim.url, { script: bin, settleMs: 0 })], ['bare', () => startServer([echo], ECHO_READY, { settleMs: 0 })]]) {
       const server = await start();
       starts[name].push(server.spawnMs);
       startCpu[name].push(server.startCpuMs);
       await server.stop();
     }
   }
-  const median = (xs) => percentile([...xs].sort((a, b) => a - b), 50);
   const [hooksStart, bareStart] = [median(starts.hooks), median(starts.bare)];
   const [hooksCpu, bareCpu] = [median(startCpu.hooks), median(startCpu.bare)];
   console.log(`  spawn → listening, median of ${SPAWNS} alternated starts: hooks ${hooksStart.toFixed(0)} ms, bare ${bareStart.toFixed(0)} ms (${(hooksStart / bareStart).toFixed(2)}×); CPU to listening ${hooksCpu.toFixed(0)} vs ${bareCpu.toFixed(0)} ms (${(hooksCpu / bareCpu).toFixed(2)}×)`);
