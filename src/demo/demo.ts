@@ -12,8 +12,7 @@ import { parseServeOptions, startHookServer } from '../server/serve.js';
 import { startSimulator } from '../sim/server.js';
 import type { SimStore } from '../sim/store.js';
 import { conditions, MetacontrollerDriver } from './driver.js';
-import { loadManifests, projectsInOrder } from './objects.js';
-import { examplesDir } from './payloads.js';
+import { examplesDir, loadManifests, projectsInOrder } from './objects.js';
 
 export const demoFlags = {
   port: { env: 'PORT', help: 'TCP port of the hook server', default: 8080, parse: parsers.port },

@@ -8,6 +8,10 @@ import { parseAllDocuments } from 'yaml';
 import { UsageError } from '../config/flags.js';
 import type { KubeObject, ObjectMap, RelatedResourceRule } from '../kernel/contract.js';
 import { kindDefinitions } from '../kinds/index.js';
+import { PACKAGE_ROOT } from '../version.js';
+
+/** The example manifests the demo applies and examples/hooks/' payloads are made from. */
+export const examplesDir = new URL('examples/', PACKAGE_ROOT);
 
 export function loadManifests(dir: URL): KubeObject[] {
   return readdirSync(dir)

@@ -15,10 +15,7 @@ import { allKinds } from '../kinds/index.js';
 import { createLogger } from '../logging.js';
 import { parseServeOptions, startHookServer } from '../server/serve.js';
 import { startSimulator } from '../sim/server.js';
-import { PACKAGE_ROOT } from '../version.js';
-import { loadManifests, objectMap, projectsInOrder, relatedFor } from './objects.js';
-
-export const examplesDir = new URL('examples/', PACKAGE_ROOT);
+import { examplesDir, loadManifests, objectMap, projectsInOrder, relatedFor } from './objects.js';
 
 const DEMO_SIM_URL = 'http://127.0.0.1:9090';
 
