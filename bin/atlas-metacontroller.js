@@ -1,3 +1,5 @@
 #!/usr/bin/env node
-// The bundle (npm run build): one file loads faster than the modules it was made from.
-import '../dist/bundle/cli.js';
+// The bundle (npm run build), from V8's code cache when it has one for this node and flags.
+import { loadBundle } from '../dist/load-bundle.js';
+
+await loadBundle().cli.run(process.argv.slice(2));

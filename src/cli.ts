@@ -1,6 +1,7 @@
 /**
- * The `atlas-metacontroller` command: serve | sim | demo | plan. Each subcommand loads only its own
- * modules (dynamic imports), so `serve` in production never loads the simulator or the demo.
+ * The `atlas-metacontroller` command: serve | sim | demo | plan. Each subcommand's modules run
+ * only when it does (dynamic imports), so `serve` in production never runs the simulator or
+ * the demo. bin/ runs this module from the bundle (src/load-bundle.ts), through `run`.
  */
 import { flagHelp, UsageError } from './config/flags.js';
 import { VERSION } from './version.js';
@@ -16,7 +17,7 @@ commands:
 
 Run "atlas-metacontroller <command> --help" for its flags, "atlas-metacontroller --version" for the version.`;
 
-async function main(argv: string[]): Promise<void> {
+export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);
@@ -77,7 +78,10 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(`atlas-metacontroller: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(2);
-});
+/** The command as bin/ runs it: an error that stops it is one line on stderr and exit status 2. */
+export function run(argv: string[]): Promise<void> {
+  return main(argv).catch((error: unknown) => {
+    console.error(`atlas-metacontroller: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(2);
+  });
+}

@@ -98,6 +98,20 @@ t.test('one version everywhere: package.json, the chart, the image tags, the cha
   t.match(readFileSync(new URL('../LICENSE', import.meta.url), 'utf8'), /Apache License\s+Version 2\.0, January 2004/);
 });
 
+t.test("the image writes the bundle's code cache under the NODE_OPTIONS it runs serve with", async (t) => {
+  // V8 rejects a cache written under other flags: the build stage's, or one written before
+  // the ENV. And once USER drops root, dist/ is no longer writable.
+  const dockerfile = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8');
+  const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+  const at = (pattern: RegExp) => runtime.search(pattern);
+  const writes = at(/^RUN node scripts\/write-code-cache\.mjs\b/m);
+  t.ok(writes > 0, 'the runtime stage runs scripts/write-code-cache.mjs');
+  t.ok(at(/^COPY scripts\/write-code-cache\.mjs /m) < writes && at(/^COPY --from=build \/app\/dist /m) < writes && at(/^COPY bin /m) < writes, 'after the script, dist/ and bin/ are in place');
+  t.ok(at(/^ENV NODE_OPTIONS=/m) < writes, 'after NODE_OPTIONS is set');
+  t.ok(writes < at(/^USER /m), 'before USER drops root');
+  t.notOk(/^ENV NODE_OPTIONS=/m.test(runtime.slice(writes)), 'and NODE_OPTIONS is not changed after it');
+});
+
 // What node holds outside V8's heap at peak (its mapped binary, buffers, thread stacks), read
 // from bench:hooks: peak RSS less the heap's committed spaces.
 const OUTSIDE_HEAP_MIB = 64;
