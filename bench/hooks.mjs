@@ -1,8 +1,7 @@
 // The hook server against a bare fastify echo of the same payloads, each as its own process,
 // A/B alternated, at concurrency 1 and 64: requests per second, p50 and p99, server CPU per
 // request (from the server process's own /proc counters), its RSS idle and at peak, the
-// ratios, and the Atlas calls per steady-state sync (read cache off: at Metacontroller's
-// spacing, 300 s between a parent's syncs, no read is ever served from a 2 s cache).
+// ratios, and the Atlas calls per steady-state sync.
 // Also spawn → listening for both, the median of BENCH_SPAWNS alternated starts (one start
 // on a shared VM is noise). `serve` runs as the image runs it (startHookServer):
 // BENCH_NODE_OPTIONS and BENCH_MEMORY_LIMIT_MIB change that. Linux only (/proc).

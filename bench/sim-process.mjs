@@ -1,6 +1,6 @@
 // The benchmarks' processes: the built simulator and servers, each as its own process, with
 // their CPU time and memory read from /proc (Linux).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -91,14 +91,33 @@ function memoryCgroup(mib) {
   return { dir, remove: () => rmdirSync(dir) };
 }
 
+let codeCacheOptions;
+
+/**
+ * The bundle's code cache written under `nodeOptions`, as the image writes its own under
+ * the Dockerfile's (V8 rejects a cache made under other flags); whether a start under them
+ * takes it, asked of a fresh process.
+ */
+function codeCacheFor(nodeOptions) {
+  const env = { ...process.env, NODE_OPTIONS: nodeOptions };
+  if (codeCacheOptions !== nodeOptions) {
+    execFileSync(process.execPath, [fileURLToPath(new URL('../scripts/write-code-cache.mjs', import.meta.url))], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    codeCacheOptions = nodeOptions;
+  }
+  const probe = `import { loadBundle } from ${JSON.stringify(new URL('../dist/load-bundle.js', import.meta.url).href)}; console.log(loadBundle().fromCache);`;
+  return execFileSync(process.execPath, ['--input-type=module', '-e', probe], { env, encoding: 'utf8' }).trim() === 'true';
+}
+
 /**
  * `serve` as the image runs it, against the simulator at `atlasUrl`: under the Dockerfile's
- * NODE_OPTIONS (BENCH_NODE_OPTIONS replaces them, empty for node's own defaults) and, with
- * BENCH_MEMORY_LIMIT_MIB, inside a memory cgroup of that size as a pod's limit would hold it.
- * `nodeArgs` go before the script (e.g. --cpu-prof). `how` says which of these applied.
+ * NODE_OPTIONS (BENCH_NODE_OPTIONS replaces them, empty for node's own defaults), from the
+ * code cache written under them and, with BENCH_MEMORY_LIMIT_MIB, inside a memory cgroup
+ * of that size as a pod's limit would hold it. `nodeArgs` go before the script (e.g.
+ * --cpu-prof). `how` says which of these applied.
  */
 export async function startHookServer(atlasUrl, { nodeArgs = [], script = bin, settleMs } = {}) {
   const nodeOptions = process.env.BENCH_NODE_OPTIONS ?? imageNodeOptions();
+  const fromCodeCache = codeCacheFor(nodeOptions);
   const limit = process.env.BENCH_MEMORY_LIMIT_MIB === undefined ? undefined : memoryCgroup(Number(process.env.BENCH_MEMORY_LIMIT_MIB));
   try {
     const server = await startServer(
@@ -106,7 +125,7 @@ export async function startHookServer(atlasUrl, { nodeArgs = [], script = bin, s
       /"url":"(http:\/\/[^"]+)".*"hook server listening"/,
       { env: { ...process.env, NODE_OPTIONS: nodeOptions }, cgroup: limit?.dir, settleMs },
     );
-    const how = `NODE_OPTIONS="${nodeOptions}"${process.env.BENCH_NODE_OPTIONS === undefined ? " (the image's)" : ''}, ${limit ? `in a ${process.env.BENCH_MEMORY_LIMIT_MIB} MiB memory cgroup` : 'no memory limit'}`;
+    const how = `NODE_OPTIONS="${nodeOptions}"${process.env.BENCH_NODE_OPTIONS === undefined ? " (the image's)" : ''}, ${fromCodeCache ? 'from the code cache' : 'code cache REJECTED, compiled from source'}, ${limit ? `in a ${process.env.BENCH_MEMORY_LIMIT_MIB} MiB memory cgroup` : 'no memory limit'}`;
     const stopServer = server.stop;
     return { ...server, how, stop: async (signal) => { await stopServer(signal); limit?.remove(); } };
   } catch (err) {
