@@ -17,7 +17,8 @@ commands:
 
 Run "atlas-metacontroller <command> --help" for its flags, "atlas-metacontroller --version" for the version.`;
 
-export async function main(argv: string[]): Promise<void> {
+/** `env` is where flags not given are read from: process.env, unless the caller knows better. */
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);
@@ -36,8 +37,8 @@ export async function main(argv: string[]): Promise<void> {
         console.log(`usage: atlas-metacontroller demo [flags]\n\nflags (each also read from its env var):\n${flagHelp(demoFlags)}`);
         return;
       }
-      const demo = await runDemo(rest, process.env);
-      if (!rest.includes('--exit') && process.env.DEMO_EXIT !== 'true') exitOnSignals(demo.close, createLogger('info'));
+      const demo = await runDemo(rest, env);
+      if (!rest.includes('--exit') && env.DEMO_EXIT !== 'true') exitOnSignals(demo.close, createLogger('info'));
       return;
     }
     case 'serve': {
@@ -46,7 +47,7 @@ export async function main(argv: string[]): Promise<void> {
         console.log(`usage: atlas-metacontroller ${command} [flags]\n\nflags (each also read from its env var):\n${flagHelp(serveFlags)}`);
         return;
       }
-      const options = parseServeOptions(rest, process.env);
+      const options = parseServeOptions(rest, env);
       const { allDecorators, allKinds } = await import('./kinds/index.js');
       const server = await startHookServer(options, allKinds(), undefined, { decorators: allDecorators() });
       closeOnSignals(server, options['shutdown-delay'], options['hook-timeout']);
@@ -58,7 +59,7 @@ export async function main(argv: string[]): Promise<void> {
         console.log(`usage: atlas-metacontroller plan -f <manifest.yaml> [--secret <secrets.yaml>]... [flags]\n\nflags (each also read from its env var):\n${flagHelp(planFlags)}`);
         return;
       }
-      await runPlan(rest, process.env, (text) => console.log(text));
+      await runPlan(rest, env, (text) => console.log(text));
       return;
     }
     case 'sim': {
@@ -68,7 +69,7 @@ export async function main(argv: string[]): Promise<void> {
         console.log(`usage: atlas-metacontroller sim [flags]\n\nflags (each also read from its env var):\n${flagHelp(simFlags)}`);
         return;
       }
-      const sim = await runSimulator(rest, process.env);
+      const sim = await runSimulator(rest, env);
       const logger = createLogger('info');
       exitOnSignals(() => sim.close(), logger);
       return;

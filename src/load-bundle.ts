@@ -19,7 +19,7 @@ import { Script } from 'node:vm';
 /** What the bundle exports: src/cli.ts. */
 export interface Cli {
   run(argv: string[]): Promise<void>;
-  main(argv: string[]): Promise<void>;
+  main(argv: string[], env?: NodeJS.ProcessEnv): Promise<void>;
 }
 
 const BUNDLE = fileURLToPath(new URL('./bundle/cli.cjs', import.meta.url));
@@ -78,7 +78,8 @@ export function loadBundle(bundle = BUNDLE): LoadedBundle {
  */
 export async function writeCodeCache(bundle = BUNDLE): Promise<string> {
   const loaded = loadBundle(bundle);
-  await loaded.cli.main(['serve', '--port', '0', '--host', '127.0.0.1', '--atlas-domain', 'http://127.0.0.1:9']);
+  // No env: a TLS_CERT_FILE or such in the building shell could keep serve from starting.
+  await loaded.cli.main(['serve', '--port', '0', '--host', '127.0.0.1', '--atlas-domain', 'http://127.0.0.1:9'], {});
   writeFileSync(codeCacheOf(bundle), loaded.codeCache());
   return codeCacheOf(bundle);
 }

@@ -26,9 +26,9 @@ function packageCopy(t: Test): string {
 /** The flags and nothing else of the test runner's: V8 compares them with the cache's. */
 const nodeWith = (nodeOptions: string) => ({ ...process.env, NODE_OPTIONS: nodeOptions });
 
-function writeCache(bundle: string, nodeOptions = '') {
+function writeCache(bundle: string, nodeOptions = '', env: Record<string, string> = {}) {
   const script = `import { writeCodeCache } from ${JSON.stringify(loader)}; await writeCodeCache(${JSON.stringify(bundle)}); process.exit(0);`;
-  execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: nodeWith(nodeOptions), stdio: 'ignore' });
+  execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...nodeWith(nodeOptions), ...env }, stdio: 'ignore' });
 }
 
 /** Runs the command from the bundle in a fresh node: whether V8 took the cache, and what it printed. */
@@ -43,6 +43,12 @@ t.test('a cache written by this node under these flags is taken, and the command
   t.same(runBundle(bundle, ['--version']), { fromCache: false, output: `atlas-metacontroller ${version}\n` }, 'no cache yet: compiled from source');
   writeCache(bundle);
   t.same(runBundle(bundle, ['--version']), { fromCache: true, output: `atlas-metacontroller ${version}\n` });
+});
+
+t.test("serve's settings in the building shell do not stop the cache being written", async (t) => {
+  const bundle = packageCopy(t);
+  writeCache(bundle, '', { TLS_CERT_FILE: '/nonexistent/tls.crt', HOOK_TIMEOUT: 'soon' });
+  t.equal(runBundle(bundle, ['--version']).fromCache, true);
 });
 
 t.test('under other V8 flags V8 rejects the cache, and the command still runs', async (t) => {
