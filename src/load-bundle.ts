@@ -14,7 +14,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Script } from 'node:vm';
+import { constants, Script } from 'node:vm';
 
 /** What the bundle exports: src/cli.ts. */
 export interface Cli {
@@ -58,8 +58,13 @@ export function loadBundle(bundle = BUNDLE): LoadedBundle {
   const cachedData = cacheFor(bundle, buildId);
   // The wrapper node's CommonJS loader puts around a module, so the bundle's require,
   // module and __filename are what they would be had node loaded it; strict, as the ES
-  // modules it was made from were (the bundle's own "use strict" follows its banner).
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {'use strict';${source}\n})`, { filename: bundle, cachedData });
+  // modules it was made from were (the bundle's own "use strict" follows its banner). An
+  // import() esbuild leaves (of a module it does not bundle) loads as a module's would.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {'use strict';${source}\n})`, {
+    filename: bundle,
+    cachedData,
+    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
   const module = { exports: {} as Cli };
   (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, createRequire(bundle), module, bundle, dirname(bundle));
   return {

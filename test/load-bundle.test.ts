@@ -69,6 +69,14 @@ t.test("another build's cache is never offered, even for a bundle of the same le
   t.match(output, /serve {3}the hook server Metacontroller CALLS/);
 });
 
+t.test("an import() the bundle keeps (of a module esbuild does not bundle) loads as in a module", async (t) => {
+  const root = t.testdir({});
+  const bundle = join(root, 'cli.cjs');
+  const body = `module.exports = { run: async () => { const { EOL } = await import('node:os'); console.log(JSON.stringify(EOL)); } };\n`;
+  writeFileSync(bundle, `// build ${createHash('sha256').update(body).digest('hex')}\n${body}`);
+  t.same(runBundle(bundle, []), { fromCache: false, output: '"\\n"\n' });
+});
+
 t.test('a bundle without its build id stops with an error that says to rebuild', async (t) => {
   const bundle = packageCopy(t);
   writeFileSync(bundle, readFileSync(bundle, 'utf8').replace(/^[^\n]*\n/, ''));
