@@ -91,21 +91,22 @@ function memoryCgroup(mib) {
   return { dir, remove: () => rmdirSync(dir) };
 }
 
-let codeCacheOptions;
+/** The NODE_OPTIONS the code cache was last written under, and whether V8 takes it under them. */
+let codeCache;
 
 /**
  * The bundle's code cache written under `nodeOptions`, as the image writes its own under
  * the Dockerfile's (V8 rejects a cache made under other flags); whether a start under them
- * takes it, asked of a fresh process.
+ * takes it, asked of a fresh process once per set of options, not once per start.
  */
 function codeCacheFor(nodeOptions) {
+  if (codeCache?.nodeOptions === nodeOptions) return codeCache.taken;
   const env = { ...process.env, NODE_OPTIONS: nodeOptions };
-  if (codeCacheOptions !== nodeOptions) {
-    execFileSync(process.execPath, [fileURLToPath(new URL('../scripts/write-code-cache.mjs', import.meta.url))], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-    codeCacheOptions = nodeOptions;
-  }
+  execFileSync(process.execPath, [fileURLToPath(new URL('../scripts/write-code-cache.mjs', import.meta.url))], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const probe = `import { loadBundle } from ${JSON.stringify(new URL('../dist/load-bundle.js', import.meta.url).href)}; console.log(loadBundle().fromCache);`;
-  return execFileSync(process.execPath, ['--input-type=module', '-e', probe], { env, encoding: 'utf8' }).trim() === 'true';
+  const taken = execFileSync(process.execPath, ['--input-type=module', '-e', probe], { env, encoding: 'utf8' }).trim() === 'true';
+  codeCache = { nodeOptions, taken };
+  return taken;
 }
 
 /**
