@@ -1,9 +1,10 @@
 /**
  * Runs the command's bundle (dist/bundle/cli.cjs, npm run build) from V8's code cache when
  * the cache was written by this node under these flags: compiling the 2.6 MB bundle was
- * ~120 of the ~420 ms of CPU `serve` took to listen. Node 20 has no compile cache of its own (22.1 added
- * `module.enableCompileCache`), and a vm.Script's `cachedData` works on every version, so
- * the bundle is one CommonJS script compiled here rather than an ES module node would load.
+ * ~120 of the ~420 ms of CPU `serve` took to listen. Node 20 has no compile cache of its
+ * own (22.1 added `module.enableCompileCache`), and a vm.Script's `cachedData` works on
+ * every version, so the bundle is one CommonJS script compiled here rather than an ES
+ * module node would load.
  *
  * V8 rejects a cache made by another V8 or under other flags (it then compiles the source,
  * as without one), but it tells sources apart only by their length: so the cache starts
