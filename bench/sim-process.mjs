@@ -6,8 +6,21 @@ import { fileURLToPath } from 'node:url';
 
 const bin = fileURLToPath(new URL('../bin/atlas-metacontroller.js', import.meta.url));
 
+// A benchmark that throws (a server that would not start, say) must not leave the ones it
+// started running: an orphaned simulator holds the shell's pipe open, and the run never ends.
+const running = new Set();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+function spawnTracked(...args) {
+  const child = spawn(...args);
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
+}
+
 export async function startSimProcess(args = []) {
-  const child = spawn(process.execPath, [bin, 'sim', '--port', '0', '--rate-limit', 'off', '--log-level', 'info', ...args], {
+  const child = spawnTracked(process.execPath, [bin, 'sim', '--port', '0', '--rate-limit', 'off', '--log-level', 'info', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise((resolve, reject) => {
@@ -46,8 +59,8 @@ export const rssMiB = (pid, field) => Number(readFileSync(`/proc/${pid}/status`,
 export async function startServer(args, ready, { env, cgroup, settleMs = 1000 } = {}) {
   const started = performance.now();
   const child = cgroup
-    ? spawn('sh', ['-c', 'echo $$ > "$0/cgroup.procs" && exec "$@"', cgroup, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env })
-    : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env });
+    ? spawnTracked('sh', ['-c', 'echo $$ > "$0/cgroup.procs" && exec "$@"', cgroup, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env })
+    : spawnTracked(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env });
   const url = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk) => {
