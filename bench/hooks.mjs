@@ -4,7 +4,8 @@
 // ratios, and the Atlas calls per steady-state sync.
 // Also spawn → listening for both, the median of BENCH_SPAWNS alternated starts (one start
 // on a shared VM is noise). `serve` runs as the image runs it (startHookServer):
-// BENCH_NODE_OPTIONS and BENCH_MEMORY_LIMIT_MIB change that. Linux only (/proc).
+// BENCH_NODE_OPTIONS, BENCH_NODE_ARGS and BENCH_MEMORY_LIMIT_MIB change that. Linux only
+// (/proc).
 // Run: npm run bench:hooks
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';

@@ -104,42 +104,46 @@ function memoryCgroup(mib) {
   return { dir, remove: () => rmdirSync(dir) };
 }
 
-/** The NODE_OPTIONS the code cache was last written under, and whether V8 takes it under them. */
+/** The flags the code cache was last written under, and whether V8 takes it under them. */
 let codeCache;
 
 /**
- * The bundle's code cache written under `nodeOptions`, as the image writes its own under
- * the Dockerfile's (V8 rejects a cache made under other flags); whether a start under them
- * takes it, asked of a fresh process once per set of options, not once per start.
+ * The bundle's code cache written under `nodeOptions` and the node arguments `v8Args`, as
+ * the image writes its own under the Dockerfile's (V8 rejects a cache made under other
+ * flags); whether a start under them takes it, asked of a fresh process once per set of
+ * flags, not once per start.
  */
-function codeCacheFor(nodeOptions) {
-  if (codeCache?.nodeOptions === nodeOptions) return codeCache.taken;
+function codeCacheFor(nodeOptions, v8Args) {
+  const flags = `${nodeOptions}\0${v8Args.join(' ')}`;
+  if (codeCache?.flags === flags) return codeCache.taken;
   const env = { ...process.env, NODE_OPTIONS: nodeOptions };
-  execFileSync(process.execPath, [fileURLToPath(new URL('../scripts/write-code-cache.mjs', import.meta.url))], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [...v8Args, fileURLToPath(new URL('../scripts/write-code-cache.mjs', import.meta.url))], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const probe = `import { loadBundle } from ${JSON.stringify(new URL('../dist/load-bundle.js', import.meta.url).href)}; console.log(loadBundle().fromCache);`;
-  const taken = execFileSync(process.execPath, ['--input-type=module', '-e', probe], { env, encoding: 'utf8' }).trim() === 'true';
-  codeCache = { nodeOptions, taken };
+  const taken = execFileSync(process.execPath, [...v8Args, '--input-type=module', '-e', probe], { env, encoding: 'utf8' }).trim() === 'true';
+  codeCache = { flags, taken };
   return taken;
 }
 
 /**
  * `serve` as the image runs it, against the simulator at `atlasUrl`: under the Dockerfile's
- * NODE_OPTIONS (BENCH_NODE_OPTIONS replaces them, empty for node's own defaults), from the
- * code cache written under them and, with BENCH_MEMORY_LIMIT_MIB, inside a memory cgroup
+ * NODE_OPTIONS (BENCH_NODE_OPTIONS replaces them, empty for node's own defaults; BENCH_NODE_ARGS
+ * adds node arguments NODE_OPTIONS refuses, e.g. --single-threaded-gc), from the code cache
+ * written under them and, with BENCH_MEMORY_LIMIT_MIB, inside a memory cgroup
  * of that size as a pod's limit would hold it. `nodeArgs` go before the script (e.g.
  * --cpu-prof). `how` says which of these applied.
  */
 export async function startHookServer(atlasUrl, { nodeArgs = [], script = bin, settleMs } = {}) {
   const nodeOptions = process.env.BENCH_NODE_OPTIONS ?? imageNodeOptions();
-  const fromCodeCache = codeCacheFor(nodeOptions);
+  const v8Args = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const fromCodeCache = codeCacheFor(nodeOptions, v8Args);
   const limit = process.env.BENCH_MEMORY_LIMIT_MIB === undefined ? undefined : memoryCgroup(Number(process.env.BENCH_MEMORY_LIMIT_MIB));
   try {
     const server = await startServer(
-      [...nodeArgs, script, 'serve', '--port', '0', '--host', '127.0.0.1', '--atlas-domain', atlasUrl, '--log-level', 'info'],
+      [...v8Args, ...nodeArgs, script, 'serve', '--port', '0', '--host', '127.0.0.1', '--atlas-domain', atlasUrl, '--log-level', 'info'],
       /"url":"(http:\/\/[^"]+)".*"hook server listening"/,
       { env: { ...process.env, NODE_OPTIONS: nodeOptions }, cgroup: limit?.dir, settleMs },
     );
-    const how = `NODE_OPTIONS="${nodeOptions}"${process.env.BENCH_NODE_OPTIONS === undefined ? " (the image's)" : ''}, ${fromCodeCache ? 'from the code cache' : 'code cache REJECTED, compiled from source'}, ${limit ? `in a ${process.env.BENCH_MEMORY_LIMIT_MIB} MiB memory cgroup` : 'no memory limit'}`;
+    const how = `NODE_OPTIONS="${nodeOptions}"${process.env.BENCH_NODE_OPTIONS === undefined ? " (the image's)" : ''}${v8Args.length ? `, node ${v8Args.join(' ')}` : ''}, ${fromCodeCache ? 'from the code cache' : 'code cache REJECTED, compiled from source'}, ${limit ? `in a ${process.env.BENCH_MEMORY_LIMIT_MIB} MiB memory cgroup` : 'no memory limit'}`;
     const stopServer = server.stop;
     return { ...server, how, stop: async (signal) => { await stopServer(signal); limit?.remove(); } };
   } catch (err) {
