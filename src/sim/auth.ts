@@ -9,8 +9,14 @@
  *
  * Service accounts: POST /api/oauth/token with Basic client credentials issues a Bearer
  * token that expires.
+ *
+ * Every request without credentials earns a nonce, so the nonces (and tokens) held are
+ * bounded and the least recently used are forgotten in O(1): a client whose nonce went
+ * pays one more challenge, as with Atlas. Scanning for expired ones instead cost each
+ * challenge a pass over every live nonce once 10,000 were out.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { SimClock } from './clock.js';
 import { nonce as newNonce } from './ids.js';
 
@@ -74,9 +80,12 @@ export function parseDigestHeader(header: string): Record<string, string> {
   return fields;
 }
 
+/** How many nonces, and how many tokens, the simulator holds at most. */
+export const CREDENTIAL_STATE_HELD = 10_000;
+
 export class Authenticator {
-  private readonly nonces = new Map<string, NonceState>();
-  private readonly tokens = new Map<string, { principal: Principal; expiresAt: number }>();
+  private readonly nonces = new LRUCache<string, NonceState>({ max: CREDENTIAL_STATE_HELD });
+  private readonly tokens = new LRUCache<string, { principal: Principal; expiresAt: number }>({ max: CREDENTIAL_STATE_HELD });
   private readonly keys = new Map<string, { privateKey: string; orgId: string }>();
   private readonly accounts = new Map<string, { clientSecret: string; orgId: string }>();
 
@@ -102,7 +111,6 @@ export class Authenticator {
   challenge(stale = false): string {
     const value = newNonce();
     this.nonces.set(value, { issuedAt: this.clock.now(), usedNc: new Map() });
-    this.pruneNonces();
     return `Digest realm="${REALM}", domain="", nonce="${value}", algorithm=MD5, qop="auth", stale=${stale}`;
   }
 
@@ -153,11 +161,5 @@ export class Authenticator {
       expiresAt: this.clock.now() + this.tokenTtlSeconds * 1000,
     });
     return { access_token: token, token_type: 'Bearer', expires_in: this.tokenTtlSeconds };
-  }
-
-  private pruneNonces(): void {
-    if (this.nonces.size < 10_000) return;
-    const cutoff = this.clock.now() - this.nonceTtlMs;
-    for (const [value, state] of this.nonces) if (state.issuedAt < cutoff) this.nonces.delete(value);
   }
 }

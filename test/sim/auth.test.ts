@@ -1,6 +1,8 @@
 import t from 'tap';
 import { request } from 'undici';
 import { digestAuthorization, parseChallenge } from '../../src/atlas/digest.js';
+import { Authenticator, CREDENTIAL_STATE_HELD } from '../../src/sim/auth.js';
+import { SimClock } from '../../src/sim/clock.js';
 import { DEMO_ORG } from '../../src/sim/server.js';
 import { rejects, startSimHarness } from '../helpers/sim.js';
 
@@ -56,6 +58,26 @@ t.test('a nonce is reusable with a new nc, a repeated nc is a replay, an old non
   const stale = await h.raw('GET', PATH, { ...ACCEPT, authorization: header(4) });
   t.equal(stale.status, 401);
   t.match(stale.headers['www-authenticate'], /stale=true/);
+});
+
+t.test('requests without credentials cannot grow the nonces held without bound', async (t) => {
+  const auth = new Authenticator(new SimClock(), 300_000, 3600);
+  auth.addApiKey(DEMO_ORG.id, { publicKey: DEMO_ORG.publicKey, privateKey: DEMO_ORG.privateKey });
+  const challenge = (header: string) => parseChallenge(header)!;
+  let nc = 0;
+  const answer = (nonce: ReturnType<typeof challenge>) =>
+    auth.authenticate('GET', PATH, digestAuthorization({ username: DEMO_ORG.publicKey, password: DEMO_ORG.privateKey, method: 'GET', uri: PATH, challenge: nonce, nc: ++nc }));
+  const kept = challenge(auth.challenge());
+  const idle = challenge(auth.challenge());
+  t.ok(answer(kept).ok, 'a client answers its challenge');
+  for (let flood = 1; flood <= CREDENTIAL_STATE_HELD; flood++) {
+    auth.authenticate('GET', PATH, undefined);
+    if (flood % 1000 === 0) t.ok(answer(kept).ok, `the nonce a client keeps using works after ${flood} anonymous requests`);
+  }
+  const forgotten = answer(idle);
+  if (forgotten.ok) return t.fail('a nonce left unused while 10,000 newer ones were issued is forgotten');
+  t.match(forgotten.challenge, /stale=false$/, 'a forgotten nonce earns a fresh challenge, as an unknown nonce does');
+  t.ok(answer(challenge(forgotten.challenge)).ok, 'which the client can answer');
 });
 
 t.test('a key sees only its own organization', async (t) => {
