@@ -32,9 +32,16 @@ export interface RouteCount {
   authenticated: number;
 }
 
+/**
+ * Paths no route matched are counted each under its own path, so a client calling one the
+ * simulator lacks shows which, but only so many: each distinct path would be an entry.
+ */
+export const UNMATCHED_PATHS_COUNTED = 1_000;
+
 export class FaultsAndCounts {
   private faults: ActiveFault[] = [];
   private counts = new Map<string, RouteCount>();
+  private unmatchedPaths = 0;
 
   inject(spec: FaultSpec): void {
     this.faults.push({ ...spec, remaining: spec.count ?? 1 });
@@ -55,9 +62,15 @@ export class FaultsAndCounts {
     return fault;
   }
 
-  count(method: string, route: string, field: keyof RouteCount): void {
-    const key = `${method} ${route}`;
+  /** `route` is the matched template, or the path when `matched` is false. */
+  count(method: string, route: string, field: keyof RouteCount, matched = true): void {
+    let key = `${method} ${route}`;
     let entry = this.counts.get(key);
+    if (!entry && !matched) {
+      if (this.unmatchedPaths >= UNMATCHED_PATHS_COUNTED) key = `${method} (other paths no route matched)`;
+      else this.unmatchedPaths++;
+      entry = this.counts.get(key);
+    }
     if (!entry) this.counts.set(key, (entry = { requests: 0, authenticated: 0 }));
     entry[field] += 1;
   }
@@ -68,5 +81,6 @@ export class FaultsAndCounts {
 
   clearCounts(): void {
     this.counts.clear();
+    this.unmatchedPaths = 0;
   }
 }

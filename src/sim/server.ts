@@ -120,9 +120,10 @@ export function buildSimulator(options: SimulatorOptions = {}): { app: FastifyIn
   );
 
   app.addHook('onRequest', async (request, reply) => {
+    const matched = request.routeOptions.url !== undefined;
     const route = request.routeOptions.url ?? request.url.split('?')[0]!;
     if (route.startsWith('/__sim')) return;
-    faults.count(request.method, route, 'requests');
+    faults.count(request.method, route, 'requests', matched);
     const fault = faults.take(request.method, route);
     if (fault) await applyFault(fault, request);
     if (!API_PREFIXES.some((p) => request.url.startsWith(p))) return;
@@ -132,7 +133,7 @@ export function buildSimulator(options: SimulatorOptions = {}): { app: FastifyIn
       return reply.code(401).header('content-type', 'application/json').send(UNAUTHORIZED_BODY);
     }
     request.principal = outcome.principal;
-    faults.count(request.method, route, 'authenticated');
+    faults.count(request.method, route, 'authenticated', matched);
     const bucket = rateLimits.take(outcome.principal.id);
     if (bucket && !bucket.ok) throw atlasErrors.rateLimited(bucket.retryAfterSeconds);
     if (bucket?.ok) {
