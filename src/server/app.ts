@@ -13,7 +13,7 @@ import type { DecoratorKind, HookEnvironment, KindController } from '../kernel/h
 import { createHookMetrics, type HookMetrics } from './metrics.js';
 import { errorsPlugin, schemaErrorFormatter } from './plugins/errors.js';
 import { healthPlugin } from './plugins/health.js';
-import { hookRoute, hooksPlugin } from './plugins/hooks.js';
+import { hookRoute, hooksPlugin, servedRoutes } from './plugins/hooks.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import type { BearerToken } from './transport.js';
 
@@ -117,10 +117,11 @@ export function buildHookServer(options: HookServerOptions): HookServer {
   const app = createFastify(options);
   // Hooks take JSON only; without this a text/plain body would reach schema validation.
   app.removeContentTypeParser('text/plain');
+  const served = servedRoutes(options.kinds, options.decorators ?? []);
   app.register(errorsPlugin, {
     bodyLimitBytes: options.bodyLimitBytes,
     onError(url, status) {
-      const route = hookRoute(url);
+      const route = hookRoute(url, served);
       if (route) metrics.hookCalls.inc({ kind: route.kind, hook: route.hook, outcome: status >= 500 ? 'internal_error' : 'bad_request' });
     },
   });

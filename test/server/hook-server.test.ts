@@ -1,4 +1,5 @@
 import t from 'tap';
+import { rmSync } from 'node:fs';
 import { startTestHookServer, projectParent } from '../helpers/hook-server.js';
 import { nextHang, testKind } from '../helpers/test-kind.js';
 
@@ -181,4 +182,23 @@ t.test('SIGTERM-style shutdown fails readiness and lets in-flight hooks finish',
   const res = await inFlight;
   t.equal(res.status, 200, 'the in-flight hook got its answer');
   await closing;
+});
+
+t.test('requests to kinds this server does not serve add no metric series', async (t) => {
+  const dir = (await import('node:fs')).mkdtempSync(`${(await import('node:os')).tmpdir()}/token-`);
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const tokenFile = `${dir}/token`;
+  (await import('node:fs')).writeFileSync(tokenFile, 'the-token');
+  const server = await startTestHookServer([testKind], ['--auth-token-file', tokenFile]);
+  t.teardown(() => server.shutdown());
+  const token = { authorization: 'Bearer the-token' };
+  for (let i = 0; i < 3; i++) {
+    t.equal((await server.post(`/hooks/nosuchkind${'abc'[i]}/sync`, { parent: projectParent() })).status, 401, 'without the token: refused');
+    const refused = await server.post(`/hooks/nosuchkind${'abc'[i]}/sync`, '{"parent":', token);
+    t.equal(refused.status, 400, 'with it, a body that is not JSON: refused as such');
+  }
+  t.equal((await server.post('/hooks/atlasproject/sync', { parent: projectParent() })).status, 401);
+  const metrics = await server.get('/metrics');
+  t.notMatch(metrics.text, /nosuchkind/, 'an unknown kind is no label value');
+  t.match(metrics.text, /atlas_metacontroller_hook_calls_total\{kind="atlasproject",hook="sync",outcome="unauthorized"\} 1/, 'a served kind is still counted');
 });

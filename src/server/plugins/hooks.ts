@@ -43,12 +43,13 @@ const hooks: FastifyPluginAsync<HooksOptions, RawServerDefault, TypeBoxTypeProvi
   const { metrics } = options;
   if (options.bearerToken) {
     const token = options.bearerToken;
+    const served = servedRoutes(options.kinds, options.decorators);
     // Health, readiness and metrics stay open for kubelet and Prometheus; they carry no secret.
     app.addHook('onRequest', async (request, reply) => {
       if (!request.url.startsWith('/hooks/')) return;
       const check = token.check(request.headers.authorization);
       if (check.ok) return;
-      const route = hookRoute(request.url);
+      const route = hookRoute(request.url, served);
       if (route) metrics.hookCalls.inc({ kind: route.kind, hook: route.hook, outcome: 'unauthorized' });
       request.log.warn({ url: request.url, error: check.message }, 'rejected hook request');
       return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'Unauthorized', message: check.message });
@@ -161,7 +162,16 @@ function checkKind(object: { kind: string; apiVersion: string }, field: string, 
   throw badRequest(`${field}/kind`, `${field.slice(1)} is ${truncate(object.kind)} ${truncate(object.apiVersion)}, but ${route} ${want.kind} ${want.apiVersion}`);
 }
 
-export function hookRoute(url: string): { kind: string; hook: string } | undefined {
+/** The routes of the kinds and decorators served: the only kind label values a metric may take. */
+export function servedRoutes(kinds: readonly { route: string }[], decorators: readonly { route: string }[]): ReadonlySet<string> {
+  return new Set([...kinds, ...decorators].map((served) => served.route));
+}
+
+/**
+ * The hook a URL names, if this server serves its kind. Anyone can send any URL, so a kind
+ * not served must not become a label: each would be a new metric series.
+ */
+export function hookRoute(url: string, served: ReadonlySet<string>): { kind: string; hook: string } | undefined {
   const match = /^\/hooks\/([a-z]+)\/(customize|sync|finalize|plan)$/.exec(url.split('?')[0] ?? '');
-  return match ? { kind: match[1]!, hook: match[2]! } : undefined;
+  return match && served.has(match[1]!) ? { kind: match[1]!, hook: match[2]! } : undefined;
 }
