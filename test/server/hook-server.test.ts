@@ -1,5 +1,7 @@
 import t from 'tap';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startTestHookServer, projectParent } from '../helpers/hook-server.js';
 import { nextHang, testKind } from '../helpers/test-kind.js';
 
@@ -185,10 +187,10 @@ t.test('SIGTERM-style shutdown fails readiness and lets in-flight hooks finish',
 });
 
 t.test('requests to kinds this server does not serve add no metric series', async (t) => {
-  const dir = (await import('node:fs')).mkdtempSync(`${(await import('node:os')).tmpdir()}/token-`);
+  const dir = mkdtempSync(join(tmpdir(), 'token-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const tokenFile = `${dir}/token`;
-  (await import('node:fs')).writeFileSync(tokenFile, 'the-token');
+  const tokenFile = join(dir, 'token');
+  writeFileSync(tokenFile, 'the-token');
   const server = await startTestHookServer([testKind], ['--auth-token-file', tokenFile]);
   t.teardown(() => server.shutdown());
   const token = { authorization: 'Bearer the-token' };
