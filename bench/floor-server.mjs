@@ -1,9 +1,9 @@
 // The transport floor for bench:hooks: a bare fastify echo that also makes the one Atlas
 // read a steady-state sync needs, as one undici GET to the simulator over keep-alive (its
-// answer, a 401 challenge, is read and dropped; no authentication, no decisions; each such
-// GET makes the simulator issue a nonce, and it holds a bounded number, so the floor does not
-// slow as a run goes on, as it did before c589c6c). What a hook server costs
-// beyond this is our own work. Run by bench/hooks.mjs as its own process: node floor-server.mjs <atlas url>
+// answer, a 401 challenge, is read and dropped; no authentication, no decisions). Each such
+// challenge is a nonce the simulator holds; it holds a bounded number, or the floor would
+// slow as a run goes on. What a hook server costs beyond this is our own work.
+// Run by bench/hooks.mjs as its own process: node floor-server.mjs <atlas url>
 import Fastify from 'fastify';
 import { Pool } from 'undici';
 
